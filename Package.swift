@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// The workbook: a metrics engine (`Shared`), one executable per lesson, and the `lesson` command.
+/// No package dependencies: toolchain modules only, so a fresh clone builds offline in seconds.
+let lessons: [(target: String, folder: String)] = [
+    ("Lesson01Exposition", "01-exposition"),
+]
+
+let package = Package(
+    name: "ObservabilityWorkbook",
+    products: [
+        .executable(name: "lesson", targets: ["LessonRunner"]),
+        .library(name: "Shared", targets: ["Shared"]),
+    ],
+    targets: [
+        // The metrics engine and the lesson kit every lesson links.
+        .target(name: "Shared", path: "Sources/Shared"),
+
+        // The `lesson` command. It depends on the lesson executables only so that
+        // `swift run lesson N` builds them; it starts them as child processes.
+        .executableTarget(
+            name: "LessonRunner",
+            dependencies: ["Shared"] + lessons.map { .target(name: $0.target) },
+            path: "Sources/LessonRunner"
+        ),
+
+        .testTarget(name: "SharedTests", dependencies: ["Shared"], path: "Tests/SharedTests"),
+        .testTarget(
+            name: "LessonTests",
+            dependencies: ["Shared"] + lessons.map { .target(name: $0.target) },
+            path: "Tests/LessonTests"
+        ),
+    ] + lessons.map { lesson in
+        // One small executable per lesson, at Sources/Lessons/NN-slug.
+        .executableTarget(name: lesson.target, dependencies: ["Shared"], path: "Sources/Lessons/\(lesson.folder)")
+    },
+    swiftLanguageModes: [.v6]
+)
