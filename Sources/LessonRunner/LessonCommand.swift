@@ -1,0 +1,121 @@
+import Foundation
+import Shared
+
+/// Parses the `lesson` command line and carries it out.
+struct LessonCommand {
+    let arguments: [String]
+
+    static let usage = """
+        Usage: swift run lesson [command]
+
+          list                      the lessons, and whether each exercise passes (the default)
+          N                         run lesson N's demo (a number, or a slug such as exposition)
+          check N [--solution]      check your exercise for lesson N (or the reference solution)
+          hint N                    a hint for lesson N's exercise
+          metrics N [--format F]    the exposition lesson N's registry holds after its demo;
+                                    F is prometheus (text 0.0.4, the default) or openmetrics
+        """
+
+    /// Runs the command and returns the exit status: 0 done, 1 checks failed, 2 bad usage or setup.
+    func run() -> Int32 {
+        var words = arguments[...]
+        let command = words.popFirst() ?? "list"
+        switch command {
+        case "list":
+            guard words.isEmpty else { return fail("list takes no arguments") }
+            return list()
+        case "help", "--help", "-h":
+            print(Self.usage)
+            return 0
+        case "check":
+            guard let lesson = lesson(words.popFirst()) else { return 2 }
+            let solution = words.first == "--solution"
+            if solution { words.removeFirst() }
+            guard words.isEmpty else { return fail("unexpected \(words.first!) after check \(lesson.number)") }
+            let status = runLesson(lesson, ["--check"] + (solution ? ["--solution"] : []))
+            if !solution, status == 0 || status == 1 { Progress.record(lesson: lesson.number, passed: status == 0) }
+            return status
+        case "hint":
+            guard let lesson = lesson(words.popFirst()) else { return 2 }
+            guard words.isEmpty else { return fail("hint takes one lesson") }
+            print("Lesson \(lesson.number) (\(lesson.slug)): \(lesson.hint)")
+            return 0
+        case "metrics":
+            guard let lesson = lesson(words.popFirst()) else { return 2 }
+            var flags = ["--metrics"]
+            if words.first == "--format" {
+                words.removeFirst()
+                guard let format = words.popFirst(), ExpositionFormat(rawValue: format) != nil else {
+                    return fail("--format takes prometheus or openmetrics")
+                }
+                flags += ["--format", format]
+            }
+            guard words.isEmpty else { return fail("unexpected \(words.first!) after metrics \(lesson.number)") }
+            return runLesson(lesson, flags)
+        default:
+            if command.hasPrefix("-") { return fail("unknown option \(command)") }
+            guard let lesson = Workbook.lesson(named: command) else {
+                return fail("no lesson or command \"\(command)\"; `swift run lesson list` shows the lessons, `swift run lesson help` the commands")
+            }
+            guard words.isEmpty else { return fail("unexpected \(words.first!) after lesson \(lesson.number)") }
+            return runLesson(lesson, [])
+        }
+    }
+
+    private func list() -> Int32 {
+        let progress = Progress.load()
+        print("Lessons (swift run lesson N to start one, swift run lesson check N to check it):\n")
+        for lesson in Workbook.lessons {
+            let state = switch progress[lesson.number] {
+            case true?: "passed"
+            case false?: "not yet"
+            case nil: "unchecked"
+            }
+            let number = lesson.number < 10 ? " \(lesson.number)" : "\(lesson.number)"
+            print("  \(number)  \(lesson.slug.padding(toLength: 28, withPad: " ", startingAt: 0)) \(state.padding(toLength: 10, withPad: " ", startingAt: 0)) \(lesson.title)")
+        }
+        return 0
+    }
+
+    private func lesson(_ name: String?) -> LessonInfo? {
+        guard let name else {
+            _ = fail("name a lesson: a number from 1 to \(Workbook.lessons.count), or a slug")
+            return nil
+        }
+        guard let lesson = Workbook.lesson(named: name) else {
+            _ = fail("no lesson \"\(name)\"; there are \(Workbook.lessons.count) (`swift run lesson list` shows them)")
+            return nil
+        }
+        return lesson
+    }
+
+    private func fail(_ problem: String) -> Int32 {
+        printError("lesson: \(problem)")
+        return 2
+    }
+
+    /// Starts the lesson's executable with `flags`, passing its output through, and returns its exit status.
+    private func runLesson(_ lesson: LessonInfo, _ flags: [String]) -> Int32 {
+        let folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let executable = folder.appendingPathComponent(lesson.executableName)
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            return fail("lesson \(lesson.number)'s program \(lesson.executableName) is not built next to this one; run `swift build`, then try again")
+        }
+        // Our own buffered output must come before the child's.
+        fflush(nil)
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = flags
+        do {
+            try process.run()
+        } catch {
+            return fail("could not start \(executable.path): \(error.localizedDescription)")
+        }
+        process.waitUntilExit()
+        if process.terminationReason == .uncaughtSignal {
+            printError("lesson \(lesson.number) stopped with signal \(process.terminationStatus); the message above says why")
+            return 1
+        }
+        return process.terminationStatus
+    }
+}

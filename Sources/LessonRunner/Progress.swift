@@ -1,0 +1,41 @@
+import Foundation
+
+/// The learner's progress: which exercises passed their last check.
+///
+/// Kept in `.workbook-progress` at the package root, one `N passed` or `N failed` line
+/// per lesson; git ignores it. Without a package root (the command run from elsewhere)
+/// nothing is kept and every lesson shows as unchecked.
+enum Progress {
+    static func load() -> [Int: Bool] {
+        guard let file, let text = try? String(contentsOf: file, encoding: .utf8) else { return [:] }
+        var progress: [Int: Bool] = [:]
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ")
+            if words.count == 2, let number = Int(words[0]) { progress[number] = words[1] == "passed" }
+        }
+        return progress
+    }
+
+    static func record(lesson: Int, passed: Bool) {
+        guard let file else { return }
+        var progress = load()
+        progress[lesson] = passed
+        let text = progress.keys.sorted().map { "\($0) \(progress[$0]! ? "passed" : "failed")\n" }.joined()
+        try? text.write(to: file, atomically: true, encoding: .utf8)
+    }
+
+    /// The progress file in the nearest folder, from the current one up, that holds the workbook's Package.swift.
+    private static var file: URL? {
+        var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        while true {
+            let manifest = folder.appendingPathComponent("Package.swift")
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("lessons").path),
+               FileManager.default.fileExists(atPath: manifest.path) {
+                return folder.appendingPathComponent(".workbook-progress")
+            }
+            let parent = folder.deletingLastPathComponent()
+            if parent.path == folder.path { return nil }
+            folder = parent
+        }
+    }
+}

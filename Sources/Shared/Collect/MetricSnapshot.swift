@@ -1,0 +1,96 @@
+/// The four metric types of the Prometheus data model.
+public enum MetricType: String, Sendable, Equatable {
+    case counter, gauge, histogram, summary
+}
+
+/// One family as it stood when the registry was collected: definition and every series.
+///
+/// Immutable and independent of the live metrics, so encoders and charts can read it
+/// while recording goes on.
+public struct MetricFamilySnapshot: Sendable, Equatable {
+    /// The family name. For a counter it has no `_total`; the encoders add it where the format wants it.
+    public let name: String
+    public let type: MetricType
+    public let help: String
+    /// The unit, a suffix of `name` (OpenMetrics `# UNIT`), or nil.
+    public let unit: String?
+    public let labelNames: [String]
+    /// One entry per label set, sorted by label values.
+    public let series: [SeriesSnapshot]
+
+    public init(name: String, type: MetricType, help: String, unit: String?, labelNames: [String], series: [SeriesSnapshot]) {
+        self.name = name
+        self.type = type
+        self.help = help
+        self.unit = unit
+        self.labelNames = labelNames
+        self.series = series
+    }
+}
+
+/// One series of a family: its label values (in the order of the family's label names) and its value.
+public struct SeriesSnapshot: Sendable, Equatable {
+    public let labelValues: [String]
+    public let value: SeriesValue
+    /// When the series was created, in seconds since the epoch (OpenMetrics `_created`).
+    public let created: Double
+
+    public init(labelValues: [String], value: SeriesValue, created: Double) {
+        self.labelValues = labelValues
+        self.value = value
+        self.created = created
+    }
+}
+
+/// The value of one series, by metric type.
+public enum SeriesValue: Sendable, Equatable {
+    case counter(Double)
+    case gauge(Double)
+    case histogram(HistogramSnapshot)
+    case summary(SummarySnapshot)
+}
+
+/// A histogram's buckets, cumulative as exposed, with count and sum.
+public struct HistogramSnapshot: Sendable, Equatable {
+    /// The finite upper bounds; the `+Inf` bucket follows them.
+    public let upperBounds: [Double]
+    /// Observations at or below each bound, then the `+Inf` bucket (all observations):
+    /// one more entry than `upperBounds`, never decreasing.
+    public let cumulativeCounts: [UInt64]
+    public let sum: Double
+
+    /// The number of observations, which is the `+Inf` bucket.
+    public var count: UInt64 { cumulativeCounts.last ?? 0 }
+
+    public init(upperBounds: [Double], cumulativeCounts: [UInt64], sum: Double) {
+        precondition(cumulativeCounts.count == upperBounds.count + 1, "a histogram snapshot has one count per bound plus +Inf")
+        self.upperBounds = upperBounds
+        self.cumulativeCounts = cumulativeCounts
+        self.sum = sum
+    }
+}
+
+/// A summary's count and sum, and its quantiles over the current window.
+public struct SummarySnapshot: Sendable, Equatable {
+    /// One entry per objective, in increasing quantile order; values are NaN while the window is empty.
+    public let quantiles: [QuantileValue]
+    public let sum: Double
+    public let count: UInt64
+
+    public init(quantiles: [QuantileValue], sum: Double, count: UInt64) {
+        self.quantiles = quantiles
+        self.sum = sum
+        self.count = count
+    }
+}
+
+/// A quantile (0.99) and the value estimated for it.
+public struct QuantileValue: Sendable, Equatable {
+    public let quantile: Double
+    public let value: Double
+
+    public init(quantile: Double, value: Double) {
+        self.quantile = quantile
+        self.value = value
+    }
+}

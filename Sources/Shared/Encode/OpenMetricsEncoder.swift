@@ -1,0 +1,44 @@
+/// Writes snapshots in OpenMetrics 1.0.0 text.
+///
+/// Differences from 0.0.4 that matter to a parser: a counter family is named without
+/// `_total` in `# HELP`/`# TYPE` while its samples carry it; integral values are written
+/// `1.0`; `# UNIT` appears when the family has a unit; `_created` samples (creation time,
+/// seconds since the epoch) when `includeCreated` is set; and the body ends with `# EOF`.
+/// See https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md
+public struct OpenMetricsEncoder: Sendable {
+    /// Whether counters, histograms and summaries also write a `_created` sample per series.
+    public var includeCreated: Bool
+
+    public init(includeCreated: Bool = false) {
+        self.includeCreated = includeCreated
+    }
+
+    /// The exposition as UTF-8 bytes, ending with `# EOF`.
+    public func encode(_ families: [MetricFamilySnapshot]) -> [UInt8] {
+        var writer = SampleLineWriter(format: .openmetrics, capacity: estimatedSize(families) + 6)
+        for family in families {
+            let name = family.name
+            if !family.help.isEmpty { writer.appendComment("HELP", name: name, text: family.help, escapeText: true) }
+            writer.appendComment("TYPE", name: name, text: family.type.rawValue)
+            if let unit = family.unit { writer.appendComment("UNIT", name: name, text: unit) }
+            for series in family.series {
+                let labels = (names: family.labelNames, values: series.labelValues)
+                switch series.value {
+                case .counter(let value):
+                    writer.appendSample(name: name, suffix: "_total", labelNames: labels.names, labelValues: labels.values, value: value)
+                case .gauge(let value):
+                    writer.appendSample(name: name, suffix: "", labelNames: labels.names, labelValues: labels.values, value: value)
+                case .histogram(let histogram):
+                    writer.appendHistogram(name: name, labelNames: labels.names, labelValues: labels.values, histogram)
+                case .summary(let summary):
+                    writer.appendSummary(name: name, labelNames: labels.names, labelValues: labels.values, summary)
+                }
+                if includeCreated, family.type != .gauge {
+                    writer.appendSample(name: name, suffix: "_created", labelNames: labels.names, labelValues: labels.values, value: series.created)
+                }
+            }
+        }
+        writer.bytes.append(contentsOf: "# EOF\n".utf8)
+        return writer.bytes
+    }
+}

@@ -1,0 +1,59 @@
+import Synchronization
+
+/// A value that only goes up, or resets to zero when the process restarts.
+///
+/// Use a counter for things that happen: requests served, errors, bytes sent, jobs
+/// completed. Never use one for something that can go down (queue length, memory in
+/// use, in-flight requests): that is a `Gauge`. A counter's raw value depends on when
+/// the process started, so it is almost always queried through a rate:
+/// `rate(http_requests_total[5m])` is requests per second over the last five minutes,
+/// and `rate` understands the drop to zero after a restart as a reset, not a fall.
+///
+/// Exposed with the `_total` suffix (`http_requests` becomes `http_requests_total`; a
+/// name given with `_total` is not doubled).
+/// See https://prometheus.io/docs/concepts/metric_types/#counter
+public final class Counter: Sendable {
+    /// The series this counter is, for error messages: name and labels.
+    let identity: String
+    // Whole increments take the cheapest path, one relaxed atomic add on an integer;
+    // fractional ones go to a second word holding a Double's bits. The value is the sum.
+    private let whole = Atomic<UInt64>(0)
+    private let fraction = Atomic<UInt64>(0.0.bitPattern)
+
+    init(identity: String) {
+        self.identity = identity
+    }
+
+    /// Adds one.
+    @inline(__always)
+    public func inc() {
+        whole.wrappingAdd(1, ordering: .relaxed)
+    }
+
+    /// Adds `amount`, which must be finite and not negative.
+    ///
+    /// A negative or NaN amount is a programming error: a counter that goes down would
+    /// be read by `rate()` as a restart and produce a wrong, huge rate. It stops the
+    /// program with a message naming the metric, as an out-of-range index does.
+    @inline(__always)
+    public func inc(by amount: Double) {
+        // fatalError, not precondition: its message survives optimised builds.
+        guard amount >= 0, amount < .infinity else { Counter.reject(identity, amount) }
+        if let steps = UInt64(exactly: amount) {
+            whole.wrappingAdd(steps, ordering: .relaxed)
+        } else {
+            fraction.addDouble(amount)
+        }
+    }
+
+    /// The current value.
+    public var value: Double {
+        Double(whole.load(ordering: .relaxed)) + fraction.loadDouble()
+    }
+
+    @inline(never)
+    static func reject(_ identity: String, _ amount: Double) -> Never {
+        fatalError("counter \(identity): increment must be finite and not negative, got \(amount). "
+            + "A counter only goes up (or resets to zero on restart); use a Gauge for a value that goes down")
+    }
+}
