@@ -25,10 +25,12 @@ let package = Package(
             path: "Sources/LessonRunner"
         ),
 
-        .testTarget(name: "SharedTests", dependencies: ["Shared"], path: "Tests/SharedTests"),
+        // What the tests share: running processes and finding the real tools (promtool, python3).
+        .target(name: "TestSupport", dependencies: ["Shared"], path: "Tests/TestSupport"),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests"),
         .testTarget(
             name: "LessonTests",
-            dependencies: ["Shared"] + lessons.map { .target(name: $0.target) },
+            dependencies: ["Shared", "TestSupport"] + lessons.map { .target(name: $0.target) },
             path: "Tests/LessonTests"
         ),
     ] + lessons.map { lesson in

@@ -1,0 +1,110 @@
+import Foundation
+import Shared
+import TestSupport
+import XCTest
+
+/// The `lesson` command and every lesson executable, run as a learner runs them.
+final class WorkbookTests: XCTestCase {
+    private func lessonCommand(_ arguments: [String], directory: String? = nil) throws -> ProcessResult {
+        let path = buildProductsFolder + "/lesson"
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            XCTFail("the lesson command is not built at \(path); run swift build")
+            throw CocoaError(.fileNoSuchFile)
+        }
+        return try runProcess(path, arguments, directory: directory ?? NSTemporaryDirectory())
+    }
+
+    func testEveryLessonDemoRunsAndExitsZero() throws {
+        for lesson in Workbook.lessons {
+            let result = try lessonCommand(["\(lesson.number)"])
+            XCTAssertEqual(result.status, 0, "lesson \(lesson.number): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains(lesson.notesPath), "the demo should point to the notes")
+            XCTAssertEqual(try lessonCommand([lesson.slug]).stdout, result.stdout, "a lesson is reachable by slug too")
+        }
+    }
+
+    func testEveryUntouchedExerciseFailsItsCheckAndEverySolutionPasses() throws {
+        for lesson in Workbook.lessons {
+            let source = try String(contentsOfFile: packageRoot() + "/" + lesson.exercisePath, encoding: .utf8)
+            if source.contains("throw NotAttemptedYet()") {
+                let exercise = try lessonCommand(["check", "\(lesson.number)"])
+                XCTAssertEqual(exercise.status, 1, "lesson \(lesson.number)")
+                XCTAssertTrue(exercise.stdout.contains("not attempted yet"), exercise.stdout)
+                XCTAssertTrue(exercise.stdout.contains(lesson.exercisePath), "the message should say which file to edit")
+            }
+            let solution = try lessonCommand(["check", "\(lesson.number)", "--solution"])
+            XCTAssertEqual(solution.status, 0, "lesson \(lesson.number): \(solution.stdout)")
+            XCTAssertTrue(solution.stdout.contains("checks passed"), solution.stdout)
+        }
+    }
+
+    func testEveryLessonsMetricsPassPromtoolAndTheStrictOpenMetricsParser() throws {
+        for lesson in Workbook.lessons {
+            let text = try lessonCommand(["metrics", "\(lesson.number)"])
+            XCTAssertEqual(text.status, 0, text.stderr)
+            XCTAssertFalse(text.stdout.isEmpty)
+            let lint = try ExpositionCheck.promtoolFindings(text.stdout)
+            XCTAssertEqual(lint.status, 0, "lesson \(lesson.number): \(lint.findings)")
+            XCTAssertEqual(lint.findings, "", "lesson \(lesson.number): promtool check metrics should find nothing")
+            let openMetrics = try lessonCommand(["metrics", "\(lesson.number)", "--format", "openmetrics"])
+            XCTAssertEqual(openMetrics.status, 0, openMetrics.stderr)
+            let parsed = try ExpositionCheck.pythonSamples(openMetrics.stdout, openMetrics: true)
+            XCTAssertEqual(parsed.status, 0, "lesson \(lesson.number): \(parsed.error)")
+            XCTAssertFalse(parsed.samples.isEmpty)
+        }
+    }
+
+    func testHintAndList() throws {
+        let hint = try lessonCommand(["hint", "1"])
+        XCTAssertEqual(hint.status, 0)
+        XCTAssertTrue(hint.stdout.contains(Workbook.lessons[0].hint))
+        let list = try lessonCommand(["list"])
+        XCTAssertEqual(list.status, 0)
+        for lesson in Workbook.lessons {
+            XCTAssertTrue(list.stdout.contains(lesson.slug) && list.stdout.contains(lesson.title), list.stdout)
+        }
+        XCTAssertEqual(try lessonCommand([]).stdout, list.stdout, "no arguments lists the lessons")
+    }
+
+    func testCheckRecordsProgressThatListShows() throws {
+        let folder = NSTemporaryDirectory() + "/workbook-progress-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/lessons", withIntermediateDirectories: true)
+        try "// a stand-in package root".write(toFile: folder + "/Package.swift", atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let before = try lessonCommand(["list"], directory: folder)
+        XCTAssertTrue(before.stdout.contains("unchecked"))
+        let check = try lessonCommand(["check", "1"], directory: folder)
+        let progress = try String(contentsOfFile: folder + "/.workbook-progress", encoding: .utf8)
+        XCTAssertEqual(progress, check.status == 0 ? "1 passed\n" : "1 failed\n")
+        let after = try lessonCommand(["list"], directory: folder)
+        XCTAssertTrue(after.stdout.contains(check.status == 0 ? "passed" : "not yet"), after.stdout)
+    }
+
+    func testBadInputGetsOneClearLineAndANonZeroExit() throws {
+        let cases: [([String], String)] = [
+            (["99"], #"lesson: no lesson or command "99"; `swift run lesson list` shows the lessons, `swift run lesson help` the commands"#),
+            (["check", "99"], #"lesson: no lesson "99"; there are \#(Workbook.lessons.count) (`swift run lesson list` shows them)"#),
+            (["check"], "lesson: name a lesson: a number from 1 to \(Workbook.lessons.count), or a slug"),
+            (["metrics", "1", "--format", "json"], "lesson: --format takes prometheus or openmetrics"),
+            (["--verbose"], "lesson: unknown option --verbose"),
+            (["check", "1", "--solutions"], "lesson: unexpected --solutions after check 1"),
+        ]
+        for (arguments, message) in cases {
+            let result = try lessonCommand(arguments)
+            XCTAssertEqual(result.status, 2, "\(arguments)")
+            XCTAssertEqual(result.stderr, message + "\n", "\(arguments)")
+            XCTAssertEqual(result.stdout, "", "\(arguments)")
+        }
+    }
+
+    func testTheReadmeTableListsEveryLessonFromTheManifest() throws {
+        let readme = try String(contentsOfFile: packageRoot() + "/README.org", encoding: .utf8)
+        let section = readme.components(separatedBy: "\n* The lessons\n").last?.components(separatedBy: "\n* ").first ?? ""
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| # ") }
+        let expected = Workbook.lessons.map { "| \($0.number) | [[file:\($0.notesPath)][\($0.title)]] | \($0.concept) |" }
+        XCTAssertEqual(rows.map(String.init), expected, "README.org's lesson table must match Workbook.lessons")
+        for lesson in Workbook.lessons {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: packageRoot() + "/" + lesson.notesPath), "notes for lesson \(lesson.number)")
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import XCTest
+
+@testable import Shared
+
+/// The bytes of each metric type in both formats, pinned.
+final class ExpositionGoldenTests: XCTestCase {
+    private func registryWithEveryType() throws -> Registry {
+        let clock = ManualClock(1_700_000_000.25)
+        let registry = Registry(clock: clock)
+        let requests = try registry.makeCounterFamily(name: "http_requests_total", help: "Requests served.", labelNames: ["method", "code"])
+        try requests.labels("GET", "200").inc(by: 3)
+        try requests.labels("POST", "500").inc(by: 0.5)
+        try registry.makeGauge(name: "queue_length", help: "Jobs waiting.\nSecond line with a \\ backslash and \"quotes\".").set(-2)
+        let latency = try registry.makeHistogramFamily(
+            name: "request_duration_seconds", help: "Request latency.", labelNames: ["path"], buckets: [0.1, 1], unit: "seconds")
+        let home = try latency.labels(#"/say "hi""#)
+        for value in [0.05, 0.1, 0.7, 3] { home.observe(value) }
+        let summary = try registry.makeSummary(
+            name: "rpc_size_bytes", help: "RPC sizes.", objectives: [SummaryObjective(quantile: 0.5, error: 0.05)], unit: "bytes")
+        for value in [100.0, 200, 300] { summary.observe(value) }
+        return registry
+    }
+
+    func testPrometheusText() throws {
+        XCTAssertEqual(
+            PrometheusTextEncoder().render(try registryWithEveryType()),
+            #"""
+            # HELP http_requests_total Requests served.
+            # TYPE http_requests_total counter
+            http_requests_total{method="GET",code="200"} 3
+            http_requests_total{method="POST",code="500"} 0.5
+            # HELP queue_length Jobs waiting.\nSecond line with a \\ backslash and "quotes".
+            # TYPE queue_length gauge
+            queue_length -2
+            # HELP request_duration_seconds Request latency.
+            # TYPE request_duration_seconds histogram
+            request_duration_seconds_bucket{path="/say \"hi\"",le="0.1"} 2
+            request_duration_seconds_bucket{path="/say \"hi\"",le="1"} 3
+            request_duration_seconds_bucket{path="/say \"hi\"",le="+Inf"} 4
+            request_duration_seconds_sum{path="/say \"hi\""} 3.85
+            request_duration_seconds_count{path="/say \"hi\""} 4
+            # HELP rpc_size_bytes RPC sizes.
+            # TYPE rpc_size_bytes summary
+            rpc_size_bytes{quantile="0.5"} 200
+            rpc_size_bytes_sum 600
+            rpc_size_bytes_count 3
+
+            """#)
+    }
+
+    func testOpenMetricsText() throws {
+        XCTAssertEqual(
+            OpenMetricsEncoder().render(try registryWithEveryType()),
+            #"""
+            # HELP http_requests Requests served.
+            # TYPE http_requests counter
+            http_requests_total{method="GET",code="200"} 3.0
+            http_requests_total{method="POST",code="500"} 0.5
+            # HELP queue_length Jobs waiting.\nSecond line with a \\ backslash and \"quotes\".
+            # TYPE queue_length gauge
+            queue_length -2.0
+            # HELP request_duration_seconds Request latency.
+            # TYPE request_duration_seconds histogram
+            # UNIT request_duration_seconds seconds
+            request_duration_seconds_bucket{path="/say \"hi\"",le="0.1"} 2.0
+            request_duration_seconds_bucket{path="/say \"hi\"",le="1.0"} 3.0
+            request_duration_seconds_bucket{path="/say \"hi\"",le="+Inf"} 4.0
+            request_duration_seconds_sum{path="/say \"hi\""} 3.85
+            request_duration_seconds_count{path="/say \"hi\""} 4.0
+            # HELP rpc_size_bytes RPC sizes.
+            # TYPE rpc_size_bytes summary
+            # UNIT rpc_size_bytes bytes
+            rpc_size_bytes{quantile="0.5"} 200.0
+            rpc_size_bytes_sum 600.0
+            rpc_size_bytes_count 3.0
+            # EOF
+
+            """#)
+    }
+
+    func testOpenMetricsCreatedSamplesWhenAskedFor() throws {
+        let clock = ManualClock(1_700_000_000.25)
+        let registry = Registry(clock: clock)
+        try registry.makeCounterFamily(name: "jobs", help: "Jobs.", labelNames: ["queue"]).labels("mail").inc()
+        try registry.makeGauge(name: "temperature_celsius", help: "Temperature.", unit: "celsius").set(21.5)
+        XCTAssertEqual(
+            OpenMetricsEncoder(includeCreated: true).render(registry),
+            """
+            # HELP jobs Jobs.
+            # TYPE jobs counter
+            jobs_total{queue="mail"} 1.0
+            jobs_created{queue="mail"} 1700000000.25
+            # HELP temperature_celsius Temperature.
+            # TYPE temperature_celsius gauge
+            # UNIT temperature_celsius celsius
+            temperature_celsius 21.5
+            # EOF
+
+            """)
+    }
+
+    func testEmptyRegistryAndLabelledFamilyWithoutChildren() throws {
+        let registry = Registry()
+        XCTAssertEqual(PrometheusTextEncoder().render(registry), "")
+        XCTAssertEqual(OpenMetricsEncoder().render(registry), "# EOF\n")
+        _ = try registry.makeCounterFamily(name: "errors", help: "", labelNames: ["kind"])
+        XCTAssertEqual(PrometheusTextEncoder().render(registry), "# TYPE errors_total counter\n")
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// What a finished child process left behind.
+public struct ProcessResult: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+    /// Whether it ended by a signal (a crash, a trap) rather than by exiting.
+    public let crashed: Bool
+}
+
+/// Runs `executable` with `arguments`, feeding `input` to its standard input, and waits for it.
+///
+/// Output is collected on background threads so a chatty child cannot fill a pipe and stall.
+public func runProcess(
+    _ executable: String, _ arguments: [String], input: String? = nil,
+    environment: [String: String]? = nil, directory: String? = nil
+) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    let stdout = Pipe(), stderr = Pipe(), stdin = Pipe()
+    process.standardOutput = stdout
+    process.standardError = stderr
+    process.standardInput = stdin
+    try process.run()
+    let collected = OutputCollector()
+    let group = DispatchGroup()
+    for (index, pipe) in [stdout, stderr].enumerated() {
+        DispatchQueue.global().async(group: group) {
+            collected.store(pipe.fileHandleForReading.readDataToEndOfFile(), at: index)
+        }
+    }
+    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
+    try stdin.fileHandleForWriting.close()
+    process.waitUntilExit()
+    group.wait()
+    return ProcessResult(
+        status: process.terminationStatus,
+        stdout: String(decoding: collected.data(at: 0), as: UTF8.self),
+        stderr: String(decoding: collected.data(at: 1), as: UTF8.self),
+        crashed: process.terminationReason == .uncaughtSignal)
+}
+
+private final class OutputCollector: @unchecked Sendable {
+    // Two slots written once each from separate threads, read after `group.wait()`.
+    private let lock = NSLock()
+    private var outputs = [Data(), Data()]
+
+    func store(_ data: Data, at index: Int) {
+        lock.lock()
+        outputs[index] = data
+        lock.unlock()
+    }
+
+    func data(at index: Int) -> Data {
+        lock.lock()
+        defer { lock.unlock() }
+        return outputs[index]
+    }
+}
+
+/// The folder holding the test bundle, which is also where the package's executables are built.
+public var buildProductsFolder: String {
+    URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
+}
+
+/// The package's root folder, found from this source file's location.
+public func packageRoot(file: StaticString = #filePath) -> String {
+    var url = URL(fileURLWithPath: "\(file)")
+    while url.path != "/" {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url.path }
+    }
+    return FileManager.default.currentDirectoryPath
+}

@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+/// The real components the engine is checked against: promtool and Python's prometheus_client.
+///
+/// Missing tools skip the test with an install hint, unless `REQUIRE_REAL_TOOLS=1` (as
+/// `.ci/run` sets after installing them): then a missing tool fails the test.
+public enum RealTools {
+    /// The path of `promtool`, or a skip (a failure under `REQUIRE_REAL_TOOLS=1`).
+    public static func promtool() throws -> String {
+        try find("promtool", hint: "apt-get install -y prometheus")
+    }
+
+    /// The path of `prometheus`, or a skip (a failure under `REQUIRE_REAL_TOOLS=1`).
+    public static func prometheus() throws -> String {
+        try find("prometheus", hint: "apt-get install -y prometheus")
+    }
+
+    /// The path of a `python3` that can import `prometheus_client`, or a skip (a failure under `REQUIRE_REAL_TOOLS=1`).
+    public static func pythonWithPrometheusClient() throws -> String {
+        let python = try find("python3", hint: "apt-get install -y python3")
+        let probe = try runProcess(python, ["-c", "import prometheus_client"])
+        guard probe.status == 0 else { throw missing("Python's prometheus_client", hint: "pip install prometheus-client") }
+        return python
+    }
+
+    private static var required: Bool {
+        ProcessInfo.processInfo.environment["REQUIRE_REAL_TOOLS"] == "1"
+    }
+
+    private static func find(_ tool: String, hint: String) throws -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for folder in path.split(separator: ":") {
+            let candidate = "\(folder)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw missing(tool, hint: hint)
+    }
+
+    private static func missing(_ tool: String, hint: String) -> Error {
+        let message = "\(tool) is not installed (\(hint))"
+        if required {
+            XCTFail("REQUIRE_REAL_TOOLS=1 but \(message)")
+            return MissingTool(message: message)
+        }
+        return XCTSkip("\(message); skipping the comparison with the real tool")
+    }
+
+    struct MissingTool: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+}
+
+/// Exposition helpers shared by the tests.
+public enum ExpositionCheck {
+    /// Runs `promtool check metrics` on `text`; returns its findings (empty when clean) and exit status.
+    public static func promtoolFindings(_ text: String) throws -> (status: Int32, findings: String) {
+        let result = try runProcess(try RealTools.promtool(), ["check", "metrics"], input: text)
+        return (result.status, (result.stdout + result.stderr).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Parses `text` with prometheus_client's parser (the strict OpenMetrics one, or the 0.0.4 one)
+    /// and returns every sample in order. Values travel as hexadecimal floats, so they are compared
+    /// bit for bit; `le` and `quantile` label values are normalised to Swift's spelling of the number.
+    public static func pythonSamples(_ text: String, openMetrics: Bool) throws -> (status: Int32, samples: [ParsedSample], error: String) {
+        let parser = openMetrics ? "prometheus_client.openmetrics.parser" : "prometheus_client.parser"
+        let script = """
+            import sys, json
+            from \(parser) import text_string_to_metric_families
+            for family in text_string_to_metric_families(sys.stdin.read()):
+                for s in family.samples:
+                    print(s.name + "\\t" + json.dumps(s.labels, ensure_ascii=False) + "\\t" + float(s.value).hex())
+            """
+        let result = try runProcess(try RealTools.pythonWithPrometheusClient(), ["-c", script], input: text)
+        let samples = result.stdout.split(separator: "\n").compactMap { line -> ParsedSample? in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 3,
+                  let object = try? JSONSerialization.jsonObject(with: Data(fields[1].utf8)) as? [String: String],
+                  let value = Double(fields[2])
+            else { return nil }
+            var labels = object
+            for key in ["le", "quantile"] {
+                if let text = labels[key], let number = Double(text) { labels[key] = String(number) }
+            }
+            return ParsedSample(name: String(fields[0]), labels: labels, value: value)
+        }
+        return (result.status, samples, result.stderr)
+    }
+}
+
+/// One sample as a parser read it.
+public struct ParsedSample: Equatable, Sendable {
+    public let name: String
+    public let labels: [String: String]
+    public let value: Double
+
+    public init(name: String, labels: [String: String], value: Double) {
+        self.name = name
+        self.labels = labels
+        self.value = value
+    }
+}
