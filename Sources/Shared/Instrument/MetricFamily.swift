@@ -1,5 +1,3 @@
-import Synchronization
-
 /// All series of one metric: the same name, type and help, one child per label-value set.
 ///
 /// `family.labels("GET", "200")` returns the child for those values, creating it the
@@ -18,7 +16,7 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: Sendable {
     private let clock: any MetricsClock
     private let makeChild: @Sendable (_ identity: String) -> Metric
     private let readChild: @Sendable (Metric) -> SeriesValue
-    private let children = Mutex<[[String]: Child]>([:])
+    private let children = Locked<[[String]: Child]>([:])
 
     private struct Child: @unchecked Sendable {
         // `Metric` is Sendable by the generic constraint; the wrapper only adds a timestamp.

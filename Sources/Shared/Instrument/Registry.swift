@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The set of metric families a process exposes, and the place to create them.
 ///
 /// Ask the registry for a metric (`makeCounter`, `makeHistogramFamily`, …); it checks
@@ -11,7 +9,7 @@ import Synchronization
 public final class Registry: Sendable {
     /// The clock summaries, gauges and creation timestamps read.
     public let clock: any MetricsClock
-    private let families = Mutex<[String: Registration]>([:])
+    private let families = Locked<[String: Registration]>([:])
 
     private struct Registration: @unchecked Sendable {
         // `family` is a Sendable class; the protocol existential just hides its metric type.

@@ -1,0 +1,23 @@
+import Foundation
+
+/// A regular expression that must match a whole string, as label matchers require.
+///
+/// Prometheus uses RE2 syntax; for the patterns label matchers use (alternation, classes,
+/// repetition, `.*`) Foundation's ICU engine agrees with it.
+struct AnchoredRegex: @unchecked Sendable {
+    // NSRegularExpression is immutable after creation and documented as safe to share between threads.
+    private let expression: NSRegularExpression
+
+    init(_ pattern: String) throws {
+        do {
+            expression = try NSRegularExpression(pattern: "^(?:" + pattern + ")$")
+        } catch {
+            throw PromQLError(message: "invalid regular expression \"\(pattern)\"")
+        }
+    }
+
+    func matches(_ text: String) -> Bool {
+        let range = NSRange(text.startIndex..., in: text)
+        return expression.firstMatch(in: text, options: [], range: range) != nil
+    }
+}

@@ -1,0 +1,129 @@
+import XCTest
+
+@testable import Shared
+
+final class PromQLEngineTests: XCTestCase {
+    private let minute: Int64 = 60_000
+
+    private func store(_ series: [(LabelSet, [(Int64, Double)])]) -> SeriesStore {
+        let store = SeriesStore()
+        for (labels, samples) in series {
+            for (time, value) in samples { store.append(labels, timestamp: time, value: value) }
+        }
+        return store
+    }
+
+    private func values(_ value: PromQLValue) -> [Double] {
+        guard case .vector(let elements) = value else { return [] }
+        return elements.map(\.value)
+    }
+
+    /// The published example: `0 1 2 3 2 3 4` scraped every 5 minutes increases by 7 over 30 minutes.
+    func testIncreaseCountsTheResetAsARestartFromZero() throws {
+        let counter = LabelSet(name: "x_total")
+        let engine = PromQLEngine(store: store([(counter, [0, 1, 2, 3, 2, 3, 4].enumerated().map { (Int64($0.offset) * 5 * minute, $0.element) })]))
+        XCTAssertEqual(values(try engine.evaluate("increase(x_total[30m])", at: 30 * minute)), [7])
+        XCTAssertEqual(values(try engine.evaluate("rate(x_total[30m])", at: 30 * minute)), [7.0 / 1800])
+        XCTAssertEqual(values(try engine.evaluate("delta(x_total[30m])", at: 30 * minute)), [4])
+        XCTAssertEqual(values(try engine.evaluate("irate(x_total[30m])", at: 30 * minute)), [1.0 / 300])
+    }
+
+    /// The published example: buckets 0.1→50, 0.2→70, 1→110, +Inf→120.
+    func testHistogramQuantileInterpolatesInsideTheBucket() throws {
+        let buckets: [(String, Double)] = [("0.1", 50), ("0.2", 70), ("1", 110), ("+Inf", 120)]
+        let engine = PromQLEngine(store: store(buckets.map { (LabelSet(name: "h_bucket", ["le": $0.0]), [(Int64(0), $0.1)]) }))
+        for (quantile, expected) in [(0.2, 0.048), (0.5, 0.15), (0.8, 0.72)] {
+            let found = values(try engine.evaluate("histogram_quantile(\(quantile), h_bucket)", at: 0))
+            XCTAssertEqual(found.count, 1)
+            XCTAssertEqual(found[0], expected, accuracy: 1e-12, "q\(quantile)")
+        }
+        // A rank in the +Inf bucket answers the highest finite bound; out-of-range quantiles answer ±Inf.
+        XCTAssertEqual(values(try engine.evaluate("histogram_quantile(0.99, h_bucket)", at: 0)), [1])
+        XCTAssertEqual(values(try engine.evaluate("histogram_quantile(2, h_bucket)", at: 0)), [.infinity])
+        XCTAssertEqual(values(try engine.evaluate("histogram_quantile(-1, h_bucket)", at: 0)), [-.infinity])
+    }
+
+    func testHistogramQuantileWithoutAnInfBucketIsNaN() throws {
+        let engine = PromQLEngine(store: store([(LabelSet(name: "h_bucket", ["le": "1"]), [(0, 5)])]))
+        XCTAssertTrue(values(try engine.evaluate("histogram_quantile(0.5, h_bucket)", at: 0))[0].isNaN)
+    }
+
+    func testLookbackAndStaleness() throws {
+        let series = LabelSet(name: "up", ["job": "a"])
+        let store = store([(series, [(0, 1)])])
+        let engine = PromQLEngine(store: store)
+        XCTAssertEqual(values(try engine.evaluate("up", at: 5 * minute)), [1], "a sample is found up to 5 minutes back")
+        XCTAssertEqual(values(try engine.evaluate("up", at: 5 * minute + 1)), [], "and not a millisecond more")
+        store.markStale(series, timestamp: minute)
+        XCTAssertEqual(values(try engine.evaluate("up", at: 2 * minute)), [], "a staleness marker ends the series at once")
+        XCTAssertEqual(values(try engine.evaluate("up offset 90s", at: 2 * minute)), [1], "offset looks back before the marker")
+    }
+
+    func testAggregationKeepsOrDropsLabels() throws {
+        let engine = PromQLEngine(store: store([
+            (LabelSet(name: "r_total", ["code": "200", "instance": "a"]), [(0, 1)]),
+            (LabelSet(name: "r_total", ["code": "500", "instance": "a"]), [(0, 2)]),
+            (LabelSet(name: "r_total", ["code": "200", "instance": "b"]), [(0, 4)]),
+        ]))
+        guard case .vector(let byCode) = try engine.evaluate("sum by (code) (r_total)", at: 0) else { return XCTFail() }
+        XCTAssertEqual(byCode, [VectorElement(labels: LabelSet(["code": "200"]), value: 5), VectorElement(labels: LabelSet(["code": "500"]), value: 2)])
+        guard case .vector(let without) = try engine.evaluate("max without (code) (r_total)", at: 0) else { return XCTFail() }
+        XCTAssertEqual(without, [VectorElement(labels: LabelSet(["instance": "a"]), value: 2), VectorElement(labels: LabelSet(["instance": "b"]), value: 4)])
+        XCTAssertEqual(values(try engine.evaluate("count(r_total)", at: 0)), [3])
+        // A running mean, as Prometheus keeps it, can differ from 7/3 in the last bit.
+        XCTAssertEqual(values(try engine.evaluate("avg(r_total)", at: 0))[0], 7.0 / 3, accuracy: 1e-15)
+    }
+
+    func testBinaryOperatorsMatchOneToOne() throws {
+        let engine = PromQLEngine(store: store([
+            (LabelSet(name: "errors_total", ["instance": "a"]), [(0, 1)]),
+            (LabelSet(name: "requests_total", ["instance": "a"]), [(0, 4)]),
+            (LabelSet(name: "requests_total", ["instance": "b"]), [(0, 8)]),
+        ]))
+        guard case .vector(let ratio) = try engine.evaluate("errors_total / requests_total", at: 0) else { return XCTFail() }
+        XCTAssertEqual(ratio, [VectorElement(labels: LabelSet(["instance": "a"]), value: 0.25)])
+        guard case .vector(let filtered) = try engine.evaluate("requests_total > 5", at: 0) else { return XCTFail() }
+        XCTAssertEqual(filtered, [VectorElement(labels: LabelSet(name: "requests_total", ["instance": "b"]), value: 8)], "a filter keeps the name")
+        XCTAssertEqual(values(try engine.evaluate("requests_total > bool 5", at: 0)), [0, 1])
+        XCTAssertEqual(try engine.evaluate("1 + 2 * 3 - 4 / 8", at: 0), .scalar(6.5))
+        XCTAssertEqual(try engine.evaluate("2 > bool 1", at: 0), .scalar(1))
+        XCTAssertThrowsError(try engine.evaluate("requests_total - on() requests_total", at: 0)) {
+            XCTAssertTrue("\($0)".contains("many-to-many matching is not allowed"), "\($0)")
+        }
+    }
+
+    func testParseErrorsSayWhereAndWhat() {
+        let cases: [(String, String)] = [
+            ("rate(x[5m]", "parse error at character 11: expected \",\" or \")\" in the arguments of rate"),
+            ("sum(x", "parse error at character 6: expected \")\" to close sum(, found end of query"),
+            ("x{a=\"b\"", "parse error at character 8: expected \",\" or \"}\" in the selector, found end of query"),
+            ("rate(x)", "rate() needs a range vector such as x[5m]"),
+            ("topk(3, x)", "parse error at character 1: the topk aggregation is not supported by this PromQL subset"),
+            ("x[5m:1m]", "parse error at character 5: subqueries are not supported by this PromQL subset"),
+            ("foo(x)", "parse error at character 1: function \"foo\" is not supported by this PromQL subset (it has rate, increase, irate, delta, avg_over_time, max_over_time, min_over_time, sum_over_time, count_over_time, histogram_quantile, abs, time, vector, scalar)"),
+            ("x and y", "parse error at character 3: the and operator is not supported by this PromQL subset"),
+            ("{a=\"\"}", "parse error at character 1: a selector needs at least one matcher that does not match the empty string, such as a metric name"),
+            ("x[5q]", "parse error at character 3: bad duration unit \"q\" (use ms, s, m, h, d, w or y)"),
+            ("x{a=~\"(\"}", "parse error at character 6: invalid regular expression \"(\""),
+            ("1 > 2", "parse error at character 6: comparisons between scalars must use the bool modifier"),
+            ("x / on(a) group_left y", "parse error at character 11: \"group_left\" (many-to-one matching) is not supported by this PromQL subset"),
+            ("\"text\"", "parse error at character 1: string literals are not supported by this PromQL subset"),
+            ("x y", "parse error at character 3: unexpected \"y\" after a complete expression"),
+        ]
+        for (query, message) in cases {
+            XCTAssertThrowsError(try PromQLParser.parse(query), query) { XCTAssertEqual("\($0)", message, query) }
+        }
+    }
+
+    func testJSONIsShapedLikeThePrometheusAPI() throws {
+        let engine = PromQLEngine(store: store([(LabelSet(name: "up", ["job": "a\"b"]), [(1_000, 1)])]))
+        XCTAssertEqual(try engine.evaluate("up", at: 1_500).prometheusJSON(at: 1_500),
+                       #"{"resultType":"vector","result":[{"metric":{"__name__":"up","job":"a\"b"},"value":[1.5,"1"]}]}"#)
+        XCTAssertEqual(try engine.evaluate("0.000001 * 3", at: 2_000).prometheusJSON(at: 2_000),
+                       #"{"resultType":"scalar","result":[2,"0.000003"]}"#)
+        XCTAssertEqual(jsonValue(1e21), "1000000000000000000000")
+        XCTAssertEqual(jsonValue(-2.5e-7), "-0.00000025")
+        XCTAssertEqual(jsonValue(.infinity), "+Inf")
+        XCTAssertEqual(jsonValue(0.1), "0.1")
+    }
+}
