@@ -155,7 +155,7 @@ struct DifferentialDataset {
     let evaluationTimes: [Int64]
 
     init(seed: UInt64) {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         // An hour of data ending two hours ago, on whole seconds plus multiples of 125 ms,
         // which both sides read back as exactly the same millisecond.
         let end = (Int64(Date().timeIntervalSince1970) / 60 - 120) * 60_000

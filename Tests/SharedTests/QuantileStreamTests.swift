@@ -59,7 +59,7 @@ final class QuantileStreamTests: XCTestCase {
 
     /// `count` reproducible uniform values in [0, 1).
     private func uniformValues(_ count: Int, seed: UInt64) -> [Double] {
-        var random = SplitMix64(seed: seed)
+        var random = SeededRandom(seed: seed)
         return (0..<count).map { _ in random.unit() }
     }
 
@@ -81,7 +81,7 @@ final class QuantileStreamTests: XCTestCase {
 
     /// A long right tail, as latencies have, stretches the values near the 0.99 quantile.
     func testExponentialValuesStayWithinError() {
-        var random = SplitMix64(seed: 2)
+        var random = SeededRandom(seed: 2)
         assertAccurate((0..<100_000).map { _ in random.exponential() })
     }
 
@@ -98,7 +98,7 @@ final class QuantileStreamTests: XCTestCase {
     /// With error ≥ (1 − φ)/2 the paper's invariant lets the summary collapse; this one must not.
     func testLoneWideObjectiveStaysWithinError() {
         let objectives = [SummaryObjective(quantile: 0.9, error: 0.05)]
-        var random = SplitMix64(seed: 3)
+        var random = SeededRandom(seed: 3)
         assertAccurate(uniformValues(100_000, seed: 4), objectives: objectives)
         assertAccurate((0..<100_000).map { _ in random.exponential() }, objectives: objectives)
         assertAccurate((0..<100_000).map(Double.init), objectives: objectives)
@@ -107,14 +107,14 @@ final class QuantileStreamTests: XCTestCase {
 
     /// Equal values share ranks; the answer must still be an observed value within the error.
     func testManyEqualValuesStayWithinError() {
-        var random = SplitMix64(seed: 5)
+        var random = SeededRandom(seed: 5)
         assertAccurate((0..<50_000).map { _ in Double(random.next() % 7) })
     }
 
     /// Queries flush partial batches, so merges of every size must keep the invariant.
     func testEveryObjectiveHoldsBetweenQueries() {
         var stream = QuantileStream(objectives: usualQuantileObjectives)
-        var random = SplitMix64(seed: 6)
+        var random = SeededRandom(seed: 6)
         var values: [Double] = []
         for step in 1...20_000 {
             let value = random.exponential()
@@ -131,7 +131,7 @@ final class QuantileStreamTests: XCTestCase {
 
     /// The bound is proven for any objectives, not just the usual ones; wide errors are the risky case.
     func testRandomObjectivesStayWithinError() {
-        var random = SplitMix64(seed: 13)
+        var random = SeededRandom(seed: 13)
         let errors = [0.001, 0.01, 0.05, 0.1, 0.3]
         for trial in 0..<60 {
             let objectives = (0...(random.next() % 3)).map { _ in
@@ -156,7 +156,7 @@ final class QuantileStreamTests: XCTestCase {
 
     /// Before the first full batch and just after it, answers come from few tuples.
     func testSmallStreamsAreAccurateWhereRanksAllowIt() {
-        var random = SplitMix64(seed: 7)
+        var random = SeededRandom(seed: 7)
         for size in 1...120 {
             var stream = QuantileStream(objectives: usualQuantileObjectives)
             var values: [Double] = []

@@ -38,7 +38,7 @@ final class QuantileWindowTests: XCTestCase {
 
     /// Both window bounds, at random observation times and ages, boundaries included.
     func testEveryObservationIsCountedExactlyWhileItsAgeRequires() {
-        var random = SplitMix64(seed: 20)
+        var random = SeededRandom(seed: 20)
         for _ in 0..<300 {
             var window = makeWindow()
             let observedAt = Double(random.next() % 5_000)
@@ -58,7 +58,7 @@ final class QuantileWindowTests: XCTestCase {
             SummaryObjective(quantile: 0.9, error: 0.01),
         ]
         var window = makeWindow(objectives: objectives)
-        var random = SplitMix64(seed: 21)
+        var random = SeededRandom(seed: 21)
         for step in 0..<2_000 {
             window.observe(random.unit(), at: Double(step) * 0.05)
         }
@@ -125,7 +125,7 @@ final class QuantileWindowTests: XCTestCase {
     /// The window's batched path must keep the streams' accuracy.
     func testWindowQuantilesStayWithinError() {
         var window = makeWindow()
-        var random = SplitMix64(seed: 22)
+        var random = SeededRandom(seed: 22)
         var values: [Double] = []
         for step in 0..<100_000 {
             let value = random.exponential()

@@ -15,16 +15,21 @@ import Darwin
 public struct LessonProgram: Sendable {
     public let lesson: LessonInfo
     let demo: @Sendable (Narrator) throws -> Registry
+    let simulate: @Sendable (Registry, Int) throws -> Void
     let exerciseChecks: @Sendable () -> [Check]
     let solutionChecks: @Sendable () -> [Check]
 
     /// - Parameters:
     ///   - number: the lesson's number in `Workbook.lessons`.
     ///   - demo: runs the demo, narrating through the narrator, and returns its registry.
+    ///   - simulate: called once a second, with the demo's registry and a tick count from 0, while
+    ///     `lesson serve` exposes it: keeps the lesson's metrics moving for Prometheus and Grafana.
+    ///     Get the metrics again from the registry (asking with the same definition returns them).
     ///   - exerciseChecks: the checks bound to the learner's `Exercise.swift`.
     ///   - solutionChecks: the same checks bound to `Solution.swift`.
     public init(
         number: Int, demo: @escaping @Sendable (Narrator) throws -> Registry,
+        simulate: @escaping @Sendable (Registry, Int) throws -> Void = { _, _ in },
         exerciseChecks: @escaping @Sendable () -> [Check], solutionChecks: @escaping @Sendable () -> [Check]
     ) {
         guard let lesson = Workbook.lessons.first(where: { $0.number == number }) else {
@@ -32,6 +37,7 @@ public struct LessonProgram: Sendable {
         }
         self.lesson = lesson
         self.demo = demo
+        self.simulate = simulate
         self.exerciseChecks = exerciseChecks
         self.solutionChecks = solutionChecks
     }
