@@ -18,7 +18,7 @@ public final class RealPrometheus {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try config.write(toFile: folder + "/prometheus.yml", atomically: true, encoding: .utf8)
         port = try freeLoopbackPort()
-        FileManager.default.createFile(atPath: folder + "/prometheus.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: folder + "/prometheus.log", contents: nil)
         log = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/prometheus.log"))
         process = Process()
         process.executableURL = URL(fileURLWithPath: binary)

@@ -54,7 +54,7 @@ public final class SeriesStore: Sendable {
         }
         return matching.compactMap { labels, samples -> (labels: LabelSet, samples: [StoredSample])? in
             let first = firstIndex(in: samples, atOrAfter: start)
-            let last = firstIndex(in: samples, atOrAfter: end + 1)
+            let last = end == .max ? samples.count : firstIndex(in: samples, atOrAfter: end + 1)
             guard first < last else { return nil }
             return (labels, Array(samples[first..<last]))
         }
