@@ -5,6 +5,16 @@ import PackageDescription
 /// No package dependencies: toolchain modules only, so a fresh clone builds offline in seconds.
 let lessons: [(target: String, folder: String)] = [
     ("Lesson01Exposition", "01-exposition"),
+    ("Lesson02CountersVsGauges", "02-counters-vs-gauges"),
+    ("Lesson03RateAndResets", "03-rate-and-resets"),
+    ("Lesson04LabelsAndCardinality", "04-labels-and-cardinality"),
+    ("Lesson05HistogramBuckets", "05-histogram-buckets"),
+    ("Lesson06HistogramQuantiles", "06-histogram-quantiles"),
+    ("Lesson07SummariesSlidingWindows", "07-summaries-sliding-windows"),
+    ("Lesson08Apdex", "08-apdex"),
+    ("Lesson09PullBasedScraping", "09-pull-based-scraping"),
+    ("Lesson10InstrumentAService", "10-instrument-a-service"),
+    ("Lesson11AlertsAndSlos", "11-alerts-and-slos"),
 ]
 
 let package = Package(

@@ -14,6 +14,15 @@ struct LessonCommand {
           hint N                    a hint for lesson N's exercise
           metrics N [--format F]    the exposition lesson N's registry holds after its demo;
                                     F is prometheus (text 0.0.4, the default) or openmetrics
+          serve [N|all] [--host H] [--port P]
+                                    keep the demos running with simulated traffic and serve
+                                    /metrics on http://127.0.0.1:3001 (all lessons by default)
+          query 'EXPR' [--data FILE] [--time T] [--url URL]
+                                    evaluate PromQL over an OpenMetrics file with timestamps,
+                                    or over a scrape of a running lesson server
+          load [--url URL] [--duration S]
+                                    send requests to the lesson service, one every 1 to 10 s
+          stack up|down|status      the Prometheus and Grafana stack in stack/ (needs Docker)
         """
 
     /// Runs the command and returns the exit status: 0 done, 1 checks failed, 2 bad usage or setup.
@@ -52,6 +61,14 @@ struct LessonCommand {
             }
             guard words.isEmpty else { return fail("unexpected \(words.first!) after metrics \(lesson.number)") }
             return runLesson(lesson, flags)
+        case "serve":
+            return ServeCommand(arguments: words, start: startLesson).run()
+        case "query":
+            return QueryCommand(arguments: words).run()
+        case "load":
+            return LoadCommand(arguments: words).run()
+        case "stack":
+            return StackCommand(arguments: words).run()
         default:
             if command.hasPrefix("-") { return fail("unknown option \(command)") }
             guard let lesson = Workbook.lesson(named: command) else {
@@ -94,23 +111,32 @@ struct LessonCommand {
         return 2
     }
 
-    /// Starts the lesson's executable with `flags`, passing its output through, and returns its exit status.
-    private func runLesson(_ lesson: LessonInfo, _ flags: [String]) -> Int32 {
+    /// Starts the lesson's executable with `flags`, its output passed through; nil after saying why it could not.
+    private func startLesson(_ lesson: LessonInfo, _ flags: [String], quiet: Bool = false) -> Process? {
         let folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let executable = folder.appendingPathComponent(lesson.executableName)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            return fail("lesson \(lesson.number)'s program \(lesson.executableName) is not built next to this one; run `swift build`, then try again")
+            _ = fail("lesson \(lesson.number)'s program \(lesson.executableName) is not built next to this one; run `swift build`, then try again")
+            return nil
         }
         // Our own buffered output must come before the child's.
         fflush(nil)
         let process = Process()
         process.executableURL = executable
         process.arguments = flags
+        if quiet { process.standardOutput = FileHandle.nullDevice }
         do {
             try process.run()
         } catch {
-            return fail("could not start \(executable.path): \(error.localizedDescription)")
+            _ = fail("could not start \(executable.path): \(error.localizedDescription)")
+            return nil
         }
+        return process
+    }
+
+    /// Runs the lesson's executable with `flags` to the end and returns its exit status.
+    private func runLesson(_ lesson: LessonInfo, _ flags: [String]) -> Int32 {
+        guard let process = startLesson(lesson, flags) else { return 2 }
         process.waitUntilExit()
         if process.terminationReason == .uncaughtSignal {
             printError("lesson \(lesson.number) stopped with signal \(process.terminationStatus); the message above says why")

@@ -24,18 +24,8 @@ enum Progress {
         try? text.write(to: file, atomically: true, encoding: .utf8)
     }
 
-    /// The progress file in the nearest folder, from the current one up, that holds the workbook's Package.swift.
+    /// The progress file at the package root.
     private static var file: URL? {
-        var folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        while true {
-            let manifest = folder.appendingPathComponent("Package.swift")
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("lessons").path),
-               FileManager.default.fileExists(atPath: manifest.path) {
-                return folder.appendingPathComponent(".workbook-progress")
-            }
-            let parent = folder.deletingLastPathComponent()
-            if parent.path == folder.path { return nil }
-            folder = parent
-        }
+        PackageRoot.url?.appendingPathComponent(".workbook-progress")
     }
 }

@@ -16,6 +16,11 @@ public enum RealTools {
         try find("prometheus", hint: "apt-get install -y prometheus")
     }
 
+    /// The path of Debian's `docker-compose`, which validates a compose file without a Docker engine.
+    public static func dockerCompose() throws -> String {
+        try find("docker-compose", hint: "apt-get install -y docker-compose")
+    }
+
     /// The path of a `python3` that can import `prometheus_client`, or a skip (a failure under `REQUIRE_REAL_TOOLS=1`).
     public static func pythonWithPrometheusClient() throws -> String {
         let python = try find("python3", hint: "apt-get install -y python3")

@@ -12,22 +12,35 @@ import Synchronization
 /// Exposed with the `_total` suffix (`http_requests` becomes `http_requests_total`; a
 /// name given with `_total` is not doubled).
 /// See https://prometheus.io/docs/concepts/metric_types/#counter
-public final class Counter: Sendable {
+public final class Counter: @unchecked Sendable {
+    // Sendable although it holds a pointer: the pointer is set once, and every access
+    // to the memory behind it is an atomic operation.
+
     /// The series this counter is, for error messages: name and labels.
-    let identity: String
-    // Whole increments take the cheapest path, one relaxed atomic add on an integer;
-    // fractional ones go to a second word holding a Double's bits. The value is the sum.
-    private let whole = Atomic<UInt64>(0)
-    private let fraction = Atomic<UInt64>(0.0.bitPattern)
+    @usableFromInline let identity: String
+    // Per stripe (see `Stripes`), whole increments take the cheapest path, one relaxed
+    // atomic add on an integer word; fractional ones go to a second word holding a
+    // Double's bits. The value is the sum of both words over every stripe.
+    @usableFromInline let stripes: UnsafeMutablePointer<Atomic<UInt64>>
+    @inlinable static var wholeWord: Int { 0 }
+    @inlinable static var fractionWord: Int { 1 }
+    /// Words from one stripe to the next: one cache line, of which the two words above are used.
+    @inlinable static var stride: Int { 8 }
 
     init(identity: String) {
         self.identity = identity
+        // Zero bits are 0 as an integer and 0.0 as a Double.
+        stripes = Stripes.allocate(stride: Counter.stride)
+    }
+
+    deinit {
+        Stripes.deallocate(stripes, stride: Counter.stride)
     }
 
     /// Adds one.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func inc() {
-        whole.wrappingAdd(1, ordering: .relaxed)
+        stripes[Stripes.current() &* Counter.stride].wrappingAdd(1, ordering: .relaxed)
     }
 
     /// Adds `amount`, which must be finite and not negative.
@@ -35,23 +48,25 @@ public final class Counter: Sendable {
     /// A negative or NaN amount is a programming error: a counter that goes down would
     /// be read by `rate()` as a restart and produce a wrong, huge rate. It stops the
     /// program with a message naming the metric, as an out-of-range index does.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func inc(by amount: Double) {
         // fatalError, not precondition: its message survives optimised builds.
         guard amount >= 0, amount < .infinity else { Counter.reject(identity, amount) }
+        let stripe = stripes + Stripes.current() &* Counter.stride
         if let steps = UInt64(exactly: amount) {
-            whole.wrappingAdd(steps, ordering: .relaxed)
+            stripe[Counter.wholeWord].wrappingAdd(steps, ordering: .relaxed)
         } else {
-            fraction.addDouble(amount)
+            stripe[Counter.fractionWord].addDouble(amount)
         }
     }
 
     /// The current value.
     public var value: Double {
-        Double(whole.load(ordering: .relaxed)) + fraction.loadDouble()
+        Double(Stripes.sum(stripes, stride: Counter.stride, word: Counter.wholeWord))
+            + Stripes.sumDouble(stripes, stride: Counter.stride, word: Counter.fractionWord)
     }
 
-    @inline(never)
+    @usableFromInline @inline(never)
     static func reject(_ identity: String, _ amount: Double) -> Never {
         fatalError("counter \(identity): increment must be finite and not negative, got \(amount). "
             + "A counter only goes up (or resets to zero on restart); use a Gauge for a value that goes down")

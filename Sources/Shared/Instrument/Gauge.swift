@@ -10,7 +10,8 @@ import Synchronization
 /// `max_over_time`, `delta` or `deriv`. Any value is allowed, including infinities and NaN.
 /// See https://prometheus.io/docs/concepts/metric_types/#gauge
 public final class Gauge: Sendable {
-    private let bits = Atomic<UInt64>(0.0.bitPattern)
+    // Inlined into the caller (`@inlinable`): a set is then one store, with no call around it.
+    @usableFromInline let bits = Atomic<UInt64>(0.0.bitPattern)
     private let clock: any MetricsClock
 
     init(clock: any MetricsClock) {
@@ -18,13 +19,13 @@ public final class Gauge: Sendable {
     }
 
     /// Sets the gauge to `value`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func set(_ value: Double) {
         bits.storeDouble(value)
     }
 
     /// Adds `amount` (which may be negative).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func add(_ amount: Double) {
         bits.addDouble(amount)
     }

@@ -12,44 +12,67 @@ import Synchronization
 /// exact client-side quantiles of one process, see `Summary`; they cannot be aggregated.
 /// See https://prometheus.io/docs/concepts/metric_types/#histogram and
 /// https://prometheus.io/docs/practices/histograms/
-public final class Histogram: Sendable {
+public final class Histogram: @unchecked Sendable {
+    // Sendable although it holds a pointer: the pointer is set once, and every access
+    // to the memory behind it is an atomic operation.
+
     /// The finite upper bounds, strictly increasing; the `+Inf` bucket follows them.
     public let upperBounds: [Double]
-    // One slot per bucket, non-cumulative (observe touches one slot), the last is +Inf.
-    private let buckets: AtomicSlots
-    private let sumBits = Atomic<UInt64>(0.0.bitPattern)
+    // A copy of the bounds that observe reads: reading the array instead may retain and
+    // release its storage, and threads observing at once would then fight over its
+    // reference count.
+    @usableFromInline let bounds: UnsafeBufferPointer<Double>
+    // Per stripe (see `Stripes`): one word per bucket, non-cumulative (observe touches
+    // one), the last for +Inf; then the sum, a Double's bits.
+    @usableFromInline let stripes: UnsafeMutablePointer<Atomic<UInt64>>
+    /// Words from one stripe to the next, whole cache lines.
+    @usableFromInline let stride: Int
+    /// Where the sum sits in a stripe, after the buckets.
+    @usableFromInline let sumWord: Int
 
     init(upperBounds: [Double]) {
         self.upperBounds = upperBounds
-        buckets = AtomicSlots(count: upperBounds.count + 1)
+        let bounds = UnsafeMutableBufferPointer<Double>.allocate(capacity: upperBounds.count)
+        _ = bounds.initialize(from: upperBounds)
+        self.bounds = UnsafeBufferPointer(bounds)
+        sumWord = upperBounds.count + 1
+        stride = Stripes.stride(forWords: sumWord + 1)
+        // Zero bits are a count of 0 and a sum of 0.0.
+        stripes = Stripes.allocate(stride: stride)
+    }
+
+    deinit {
+        Stripes.deallocate(stripes, stride: stride)
+        bounds.deallocate()
     }
 
     /// Counts `value` in the first bucket whose upper bound is at least `value`, and adds it to the sum.
     ///
     /// NaN lands in the `+Inf` bucket and makes the sum NaN, as in the Prometheus clients.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func observe(_ value: Double) {
-        buckets.increment(bucketIndex(for: value))
-        sumBits.addDouble(value)
+        let stripe = stripes + Stripes.current() &* stride
+        stripe[bucketIndex(for: value)].wrappingAdd(1, ordering: .relaxed)
+        stripe[sumWord].addDouble(value)
     }
 
-    @inline(__always)
-    private func bucketIndex(for value: Double) -> Int {
-        // A linear scan beats a binary search for the usual dozen buckets: the bounds
-        // sit in one or two cache lines and the branch pattern is predictable.
-        upperBounds.withUnsafeBufferPointer { bounds in
-            if bounds.count > 32 {
-                var low = 0, high = bounds.count
-                while low < high {
-                    let middle = (low + high) / 2
-                    if value <= bounds[middle] { high = middle } else { low = middle + 1 }
-                }
-                return low
+    @inlinable @inline(__always)
+    func bucketIndex(for value: Double) -> Int {
+        if bounds.count > 32 {
+            var low = 0, high = bounds.count
+            while low < high {
+                let middle = (low + high) / 2
+                if value <= bounds[middle] { high = middle } else { low = middle + 1 }
             }
-            var index = 0
-            while index < bounds.count, !(value <= bounds[index]) { index += 1 }
-            return index
+            return low
         }
+        // For the usual dozen bounds, count the bounds below the value instead of
+        // stopping at the first one above it: no branch to mispredict when values
+        // vary, and the compiler can compare several bounds per instruction.
+        // NaN is below no bound, so it counts them all and lands in +Inf.
+        var index = 0
+        for bound in bounds where !(value <= bound) { index &+= 1 }
+        return index
     }
 
     /// The buckets made cumulative, the count and the sum.
@@ -58,12 +81,14 @@ public final class Histogram: Sendable {
     /// taken while other threads record may see an observation's bucket before its sum.
     public var snapshot: HistogramSnapshot {
         var cumulative = [UInt64]()
-        cumulative.reserveCapacity(buckets.count)
+        cumulative.reserveCapacity(sumWord)
         var running: UInt64 = 0
-        for index in 0..<buckets.count {
-            running &+= buckets.load(index)
+        for bucket in 0..<sumWord {
+            running &+= Stripes.sum(stripes, stride: stride, word: bucket)
             cumulative.append(running)
         }
-        return HistogramSnapshot(upperBounds: upperBounds, cumulativeCounts: cumulative, sum: sumBits.loadDouble())
+        return HistogramSnapshot(
+            upperBounds: upperBounds, cumulativeCounts: cumulative,
+            sum: Stripes.sumDouble(stripes, stride: stride, word: sumWord))
     }
 }

@@ -1,13 +1,11 @@
 /// The lessons of the workbook, in order.
+///
+/// Each lesson's entry lives in `Kit/Manifest/NN-slug.swift`, next to nothing else, so the
+/// title, concept and hint of a lesson are written once and read by the `lesson` command,
+/// the README's table and the tests.
 public enum Workbook {
     public static let lessons: [LessonInfo] = [
-        LessonInfo(
-            number: 1, slug: "exposition", title: "Exposition: what a scrape returns",
-            concept: "The text a /metrics endpoint serves: HELP and TYPE, series identified by labels, 0.0.4 vs OpenMetrics",
-            hint: "Start from the name; add `{`, then `label=\"value\"` pairs joined by `,`, then `}` only when there are labels. "
-                + "Escape each value: backslash first (\\ becomes \\\\), then the double quote (\" becomes \\\") and the line feed (a newline becomes \\n). "
-                + "Finish with a space and formatSampleValue(value, for: .prometheus).",
-            dashboard: "Scraping"),
+        .exposition, .countersVsGauges, .rateAndResets, .labelsAndCardinality, .histogramBuckets, .histogramQuantiles, .summariesSlidingWindows, .apdex, .pullBasedScraping, .instrumentAService, .alertsAndSlos,
     ]
 
     /// The lesson with this number (`1`), folder name (`01-exposition`) or slug (`exposition`).

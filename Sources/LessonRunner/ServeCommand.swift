@@ -1,0 +1,130 @@
+import Foundation
+import Shared
+
+/// `lesson serve [N|all] [--host H] [--port P]`: keep lesson demos running with simulated
+/// traffic and serve their metrics on `/metrics` (port 3001 unless told otherwise).
+///
+/// One lesson: its program serves directly. All of them: each lesson's program serves on
+/// a private loopback port, and this command answers on the public one, merging their
+/// expositions (each sample labelled `lesson="NN-slug"`) and passing every other path to
+/// the lesson service of lesson 10, so `lesson load` has something to call.
+struct ServeCommand {
+    let arguments: ArraySlice<String>
+    /// Starts a lesson's program with flags; quietly (its standard output discarded) when asked.
+    let start: (LessonInfo, [String], Bool) -> Process?
+
+    func run() -> Int32 {
+        var words = arguments
+        var which = "all"
+        if let first = words.first, !first.hasPrefix("--") {
+            which = first
+            words.removeFirst()
+        }
+        var host = "127.0.0.1", port: UInt16 = 3001
+        while let flag = words.popFirst() {
+            guard let value = words.popFirst() else { return fail("\(flag) needs a value") }
+            switch flag {
+            case "--host": host = value
+            case "--port":
+                guard let number = UInt16(value) else { return fail("--port takes a number from 0 to 65535, not \(value)") }
+                port = number
+            default: return fail("unknown option \(flag) (use --host H, --port P)")
+            }
+        }
+        if which != "all" {
+            guard let lesson = Workbook.lesson(named: which) else {
+                return fail("no lesson \"\(which)\"; there are \(Workbook.lessons.count) (`swift run lesson list` shows them)")
+            }
+            guard let process = start(lesson, ["--serve", "--host", host, "--port", String(port)], false) else { return 1 }
+            return forwardTerminationAndWait(for: [process])
+        }
+        return serveAll(host: host, port: port)
+    }
+
+    private func serveAll(host: String, port: UInt16) -> Int32 {
+        var children: [(lesson: LessonInfo, url: String, process: Process)] = []
+        for lesson in Workbook.lessons {
+            guard let childPort = try? freePort(),
+                  let process = start(lesson, ["--serve", "--host", "127.0.0.1", "--port", String(childPort)], true)
+            else {
+                stop(children.map(\.process))
+                return fail("could not start lesson \(lesson.number)'s server", status: 1)
+            }
+            children.append((lesson, "http://127.0.0.1:\(childPort)", process))
+        }
+        let service = children.first { $0.lesson.number == 10 }?.url
+        let sources = children.map { (lesson: $0.lesson.folder, url: $0.url) }
+        let reported = Locked<Set<String>>([])
+        let server = HTTPServer(host: host, port: port) { request in
+            if request.path == "/metrics" {
+                return Self.mergedMetrics(sources, reported: reported)
+            }
+            guard let service else { return HTTPResponse.notFound(request) }
+            let target = service + request.path + (request.query.isEmpty ? "" : "?" + request.query)
+            guard let response = try? HTTPClient.get(url: target, timeout: 15) else {
+                return HTTPResponse.text("the lesson service did not answer\n", status: 502)
+            }
+            return HTTPResponse(status: response.status, headers: response.headers, body: response.body)
+        }
+        do {
+            try server.start()
+        } catch {
+            stop(children.map(\.process))
+            return fail("\(error)", status: 1)
+        }
+        print("Serving every lesson's metrics on \(server.url)/metrics (each sample labelled lesson=\"NN-slug\"); Ctrl-C stops.")
+        fflush(nil)
+        server.runUntilTerminated()
+        stop(children.map(\.process))
+        return 0
+    }
+
+    /// Every lesson's exposition, fetched now and merged.
+    private static func mergedMetrics(_ sources: [(lesson: String, url: String)], reported: Locked<Set<String>>) -> HTTPResponse {
+        var merged: [ExpositionMerger.Source] = []
+        for source in sources {
+            guard let response = try? HTTPClient.get(url: source.url + "/metrics", headers: ["Accept": "text/plain; version=0.0.4"], timeout: 5),
+                  response.status == 200,
+                  let families = try? ExpositionParser.parseFamilies(response.body, format: .prometheus)
+            else { continue }
+            merged.append(ExpositionMerger.Source(labels: ["lesson": source.lesson], families: families))
+        }
+        let (text, conflicts) = ExpositionMerger.merge(merged)
+        for conflict in conflicts where reported.withLock({ $0.insert(conflict).inserted }) {
+            printError("lesson serve: \(conflict)")
+        }
+        var response = HTTPResponse(status: 200, body: text)
+        response.headers["Content-Type"] = ExpositionFormat.prometheus.contentType
+        return response
+    }
+
+    private func forwardTerminationAndWait(for processes: [Process]) -> Int32 {
+        let signals = [SIGINT, SIGTERM].map { signal -> DispatchSourceSignal in
+            Foundation.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal)
+            source.setEventHandler { processes.forEach { $0.terminate() } }
+            source.resume()
+            return source
+        }
+        processes.forEach { $0.waitUntilExit() }
+        signals.forEach { $0.cancel() }
+        return processes.map(\.terminationStatus).max() ?? 0
+    }
+
+    private func stop(_ processes: [Process]) {
+        for process in processes where process.isRunning { process.terminate() }
+        processes.forEach { $0.waitUntilExit() }
+    }
+
+    private func freePort() throws -> UInt16 {
+        let probe = HTTPServer(port: 0) { HTTPResponse.notFound($0) }
+        try probe.start()
+        defer { probe.stop() }
+        return probe.port
+    }
+
+    private func fail(_ problem: String, status: Int32 = 2) -> Int32 {
+        printError("lesson serve: \(problem)")
+        return status
+    }
+}

@@ -1,0 +1,18 @@
+import Shared
+
+/// The reference answer to `instrument` in Exercise.swift. Try the exercise first.
+func solutionInstrument(method: String, route: String, metrics: ServiceMetrics, clock: any MetricsClock, handler: () throws -> Int) throws -> Int {
+    metrics.inFlight.inc()
+    // Runs however the handler ends: a request that throws must not stay "in flight" forever.
+    defer { metrics.inFlight.dec() }
+    let start = clock.now()
+    var status = 500
+    // Record after the handler, on success and on error alike, so failures are counted too.
+    defer {
+        let seconds = clock.now() - start
+        if let histogram = try? metrics.duration.labels(method, route) { histogram.observe(seconds) }
+        if let counter = try? metrics.requests.labels(method, route, String(status)) { counter.inc() }
+    }
+    status = try handler()
+    return status
+}

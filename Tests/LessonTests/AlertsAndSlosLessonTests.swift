@@ -1,0 +1,190 @@
+import Foundation
+import Shared
+import TestSupport
+import XCTest
+
+@testable import Lesson11AlertsAndSlos
+
+/// Lesson 11: the solution passes every check, known-wrong versions each fail one, the
+/// learner's exercise is checked once attempted, and the stack's rules pass promtool.
+final class AlertsAndSlosLessonTests: XCTestCase {
+    private static let lesson = Workbook.lessons[10]
+    private static let rulesFile = "stack/prometheus/rules/workbook.rules.yml"
+    private static let rulesTestFile = "stack/prometheus/tests/workbook.rules.test.yml"
+
+    func testTheSolutionPassesEveryCheck() {
+        let report = CheckReport(running: AlertsAndSlosChecks.checks(solutionShouldPage))
+        XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
+        XCTAssertEqual(report.results.count, 10)
+    }
+
+    func testTheLearnersExercisePassesOnceAttempted() throws {
+        let report = CheckReport(running: AlertsAndSlosChecks.checks(shouldPage))
+        if report.notAttempted {
+            throw XCTSkip("lesson 11's exercise is not attempted yet (\(Self.lesson.exercisePath)); it is checked once it is")
+        }
+        XCTAssertTrue(report.passed, "your exercise fails: \(report.failedTitles); run `swift run lesson check 11` for details")
+    }
+
+    func testAnUntouchedExerciseIsReportedAsNotAttempted() {
+        let report = CheckReport(running: AlertsAndSlosChecks.checks { _, _, _ in throw NotAttemptedYet() })
+        XCTAssertTrue(report.notAttempted)
+        XCTAssertFalse(report.passed)
+        XCTAssertTrue(report.rendered(for: Self.lesson, subject: "x").contains(Self.lesson.exercisePath))
+    }
+
+    func testEveryMutantFailsTheCheckWrittenForIt() {
+        for mutant in Self.mutants {
+            let report = CheckReport(running: AlertsAndSlosChecks.checks(mutant.shouldPage))
+            XCTAssertFalse(report.notAttempted, mutant.name)
+            XCTAssertTrue(
+                report.failedTitles.contains { $0.hasPrefix(mutant.caughtBy) },
+                "the mutant '\(mutant.name)' should fail '\(mutant.caughtBy)'; it fails \(report.failedTitles)")
+        }
+    }
+
+    func testAFailureShowsExpectedFoundAndTheHint() {
+        let report = CheckReport(running: AlertsAndSlosChecks.checks(Self.mutants[0].shouldPage))
+        let text = report.rendered(for: Self.lesson, subject: "Exercise.swift")
+        XCTAssertTrue(text.contains("  ✗ both windows at 2 % errors against a 99.9 % SLO (burn rate 20): page\n      expected: true\n      found:    false"), text)
+        XCTAssertTrue(text.contains("Hint: " + Self.lesson.hint), text)
+    }
+
+    // MARK: The rules on the stack
+
+    func testPromtoolAcceptsTheRulesFile() throws {
+        let result = try runProcess(try RealTools.promtool(), ["check", "rules", Self.rulesFile], directory: packageRoot())
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("SUCCESS: 13 rules found"), result.stdout)
+    }
+
+    func testThePromtoolUnitTestsOfTheRulesPass() throws {
+        let result = try runProcess(try RealTools.promtool(), ["test", "rules", Self.rulesTestFile], directory: packageRoot())
+        XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        XCTAssertTrue(result.stdout.contains("SUCCESS"), result.stdout)
+    }
+
+    func testTheDemoEvaluatesTheRulesAsTheRulesFileWritesThem() throws {
+        let file = try String(contentsOfFile: packageRoot() + "/" + Self.rulesFile, encoding: .utf8)
+        for rule in WorkbookRules.recording {
+            XCTAssertTrue(file.contains("- record: \(rule.record)\n        expr: \(rule.expr)\n"), "\(rule.record) differs from the rules file")
+        }
+        for rule in WorkbookRules.alerts {
+            var block = "- alert: \(rule.alert)\n        expr: \(rule.expr)\n"
+            if rule.holdMinutes > 0 { block += "        for: \(rule.holdMinutes)m\n" }
+            block += "        labels:\n          severity: \(rule.severity)\n"
+            if let window = rule.longWindow { block += "          long_window: \(window)\n" }
+            XCTAssertTrue(file.contains(block), "\(rule.displayName) differs from the rules file")
+        }
+        XCTAssertEqual(file.components(separatedBy: "- record: ").count - 1, WorkbookRules.recording.count)
+        XCTAssertEqual(file.components(separatedBy: "- alert: ").count - 1, WorkbookRules.alerts.count)
+    }
+
+    /// The first promtool test group's steady traffic, evaluated with the workbook's PromQL
+    /// engine: the recording rules give exactly the values promtool expects.
+    func testTheEngineComputesTheValuesThePromtoolTestsExpect() throws {
+        let store = SeriesStore()
+        let base = ["job": "workbook", "instance": "127.0.0.1:3001", "method": "GET", "route": "/items"]
+        let perMinute: [(name: String, labels: [String: String], increase: Double)] = [
+            ("http_requests_total", ["code": "200"], 5994), ("http_requests_total", ["code": "500"], 6),
+            ("http_request_duration_seconds_bucket", ["le": "0.3"], 5400), ("http_request_duration_seconds_bucket", ["le": "0.6"], 5970),
+            ("http_request_duration_seconds_bucket", ["le": "1.2"], 5994), ("http_request_duration_seconds_bucket", ["le": "+Inf"], 6000),
+            ("http_request_duration_seconds_count", [:], 6000),
+        ]
+        for minute in 0...120 {
+            for series in perMinute {
+                let labels = LabelSet(name: series.name, base.merging(series.labels) { $1 })
+                store.append(labels, timestamp: Int64(minute) * 60_000, value: Double(minute) * series.increase)
+            }
+        }
+        let engine = PromQLEngine(store: store)
+        var found: [String: Double] = [:]
+        for rule in WorkbookRules.recording {
+            guard case .vector(let elements) = try engine.evaluate(rule.expr, at: 3_600_000), let element = elements.first else { continue }
+            store.append(element.labels.setting(LabelSet.metricNameLabel, to: rule.record), timestamp: 3_600_000, value: element.value)
+            found[rule.record] = element.value
+        }
+        XCTAssertEqual(found["job:http_requests:rate5m"], 100)
+        XCTAssertEqual(found["job:http_request_errors:rate5m"], 0.1)
+        XCTAssertEqual(found["job:http_request_errors:ratio_rate5m"], 0.001)
+        XCTAssertEqual(found["job:http_requests_fast:ratio_rate5m"], 0.995)
+        XCTAssertEqual(found["job:http_request_duration_seconds:apdex_rate5m"], 0.9495)
+    }
+
+    // MARK: The demo
+
+    func testTheDemosTimelineFiresEachAlertWhenTheNotesSay() throws {
+        let clock = ManualClock(AlertsAndSlosDemo.startTime)
+        let evaluations = try AlertsAndSlosDemo.runTheService(registry: Registry(clock: clock), clock: clock)
+        XCTAssertEqual(evaluations.count, AlertsAndSlosDemo.timelineMinutes + 1)
+        func minutes(_ name: String, _ state: AlertsAndSlosDemo.AlertState) -> [Int] {
+            let index = WorkbookRules.alerts.firstIndex { $0.displayName == name }!
+            return evaluations.filter { $0.states[index] == state }.map(\.minute)
+        }
+        XCTAssertEqual(minutes("HighErrorRatio", .pending), Array(23...27))
+        XCTAssertEqual(minutes("HighErrorRatio", .firing), Array(28...37))
+        XCTAssertEqual(minutes("ErrorBudgetBurn (1h)", .firing), Array(30...39))
+        XCTAssertEqual(minutes("ErrorBudgetBurn (6h)", .firing), [])
+        XCTAssertEqual(minutes("LatencySLOBreach", .firing), Array(101...124))
+        XCTAssertEqual(minutes("ApdexBelowTarget", .firing), Array(103...122))
+    }
+
+    func testSimulateCountsRequestsAndMovesTheClock() throws {
+        let registry = Registry(clock: ManualClock(AlertsAndSlosDemo.startTime))
+        for tick in 0..<120 {
+            try AlertsAndSlosDemo.simulate(registry, tick: tick)
+        }
+        XCTAssertEqual(registry.clock.now(), AlertsAndSlosDemo.startTime + 120)
+        let requests = registry.collect().first { $0.name == "http_requests" }
+        let total = requests?.series.reduce(0.0) { sum, series in
+            guard case .counter(let value) = series.value else { return sum }
+            return sum + value
+        }
+        XCTAssertEqual(total, Double(120 * AlertsAndSlosDemo.requestsPerSecond))
+    }
+
+    // MARK: Known-wrong versions
+
+    /// Known-wrong versions of `shouldPage`, each a mistake a learner could make, with the check that catches it.
+    static let mutants: [(name: String, caughtBy: String, shouldPage: AlertsAndSlosChecks.ShouldPage)] = [
+        ("budget computed from the SLO instead of 1 − SLO", "both windows at 2 % errors", { short, long, slo in
+            try validated(slo)
+            return short / slo > 14.4 && long / slo > 14.4
+        }),
+        ("only the long window checked", "an incident that is over", { _, long, slo in
+            try validated(slo)
+            return long / (1 - slo) > 14.4
+        }),
+        ("only the short window checked", "a spike that has just begun", { short, _, slo in
+            try validated(slo)
+            return short / (1 - slo) > 14.4
+        }),
+        ("either window instead of both", "an incident that is over", { short, long, slo in
+            try validated(slo)
+            return short / (1 - slo) > 14.4 || long / (1 - slo) > 14.4
+        }),
+        ("burn rate compared with >= instead of >", "a burn rate of exactly 14.4", { short, long, slo in
+            try validated(slo)
+            return short / (1 - slo) >= 14.4 && long / (1 - slo) >= 14.4
+        }),
+        ("budget fixed at 0.001 whatever the SLO", "the budget is 1 − SLO", { short, long, slo in
+            try validated(slo)
+            return short / 0.001 > 14.4 && long / 0.001 > 14.4
+        }),
+        ("SLO read as a percentage", "both windows at 2 % errors", { short, long, slo in
+            try validated(slo)
+            return short / (1 - slo / 100) > 14.4 && long / (1 - slo / 100) > 14.4
+        }),
+        ("NaN treated as burning (not <= instead of >)", "a window without requests", { short, long, slo in
+            try validated(slo)
+            return !(short / (1 - slo) <= 14.4) && !(long / (1 - slo) <= 14.4)
+        }),
+        ("SLO not validated", "an SLO of 1 (no budget), 0 or 99.9", { short, long, slo in
+            short / (1 - slo) > 14.4 && long / (1 - slo) > 14.4
+        }),
+    ]
+
+    private static func validated(_ slo: Double) throws {
+        guard slo > 0, slo < 1 else { throw InvalidObjective(slo: slo) }
+    }
+}

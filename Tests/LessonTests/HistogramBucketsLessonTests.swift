@@ -1,0 +1,85 @@
+import Shared
+import XCTest
+
+@testable import Lesson05HistogramBuckets
+
+/// Lesson 5: the solution passes every check, known-wrong versions each fail one, and the
+/// learner's exercise is checked once attempted.
+final class HistogramBucketsLessonTests: XCTestCase {
+    func testTheSolutionPassesEveryCheck() {
+        let report = CheckReport(running: HistogramBucketsChecks.checks(solutionCumulativeBucketCounts))
+        XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
+        XCTAssertEqual(report.results.count, 8)
+    }
+
+    func testTheLearnersExercisePassesOnceAttempted() throws {
+        let report = CheckReport(running: HistogramBucketsChecks.checks(cumulativeBucketCounts))
+        if report.notAttempted {
+            throw XCTSkip("lesson 5's exercise is not attempted yet (Sources/Lessons/05-histogram-buckets/Exercise.swift); it is checked once it is")
+        }
+        XCTAssertTrue(report.passed, "your exercise fails: \(report.failedTitles); run `swift run lesson check 5` for details")
+    }
+
+    func testAnUntouchedExerciseIsReportedAsNotAttempted() {
+        let report = CheckReport(running: HistogramBucketsChecks.checks { _, _ in throw NotAttemptedYet() })
+        XCTAssertTrue(report.notAttempted)
+        XCTAssertFalse(report.passed)
+        let lesson = Workbook.lessons[4]
+        XCTAssertEqual(lesson.slug, "histogram-buckets")
+        XCTAssertTrue(report.rendered(for: lesson, subject: "x").contains("Sources/Lessons/05-histogram-buckets/Exercise.swift"))
+    }
+
+    func testEveryMutantFailsTheCheckMeantToCatchIt() {
+        for mutant in Self.mutants {
+            let report = CheckReport(running: HistogramBucketsChecks.checks(mutant.count))
+            XCTAssertFalse(report.notAttempted, mutant.name)
+            XCTAssertTrue(report.failedTitles.contains(mutant.caughtBy), "'\(mutant.name)' should fail '\(mutant.caughtBy)'; failed: \(report.failedTitles)")
+        }
+    }
+
+    func testAFailureShowsExpectedFoundAndTheHint() {
+        let report = CheckReport(running: HistogramBucketsChecks.checks(Self.mutants[0].count))
+        let text = report.rendered(for: Workbook.lessons[4], subject: "Exercise.swift")
+        XCTAssertTrue(text.contains("      expected: [0, 1, 1, 1]"), text)
+        XCTAssertTrue(text.contains("      found:    [0, 1, 0, 0]"), text)
+        XCTAssertTrue(text.contains("Hint: "), text)
+    }
+
+    func testTheDemoIsQuietAndSimulateOnlyAddsObservations() throws {
+        let registry = try HistogramBucketsDemo.run(.quiet)
+        let before = try HistogramBucketsDemo.latencyHistogram(in: registry).snapshot
+        for tick in 0..<3 { try HistogramBucketsDemo.simulate(registry, tick: tick) }
+        let after = try HistogramBucketsDemo.latencyHistogram(in: registry).snapshot
+        XCTAssertGreaterThanOrEqual(after.count - before.count, 45)
+        for (old, new) in zip(before.cumulativeCounts, after.cumulativeCounts) { XCTAssertLessThanOrEqual(old, new) }
+        XCTAssertEqual(registry.collect().map(\.name), ["http_request_duration_seconds", "http_response_size_bytes"])
+    }
+
+    /// Known-wrong versions of `cumulativeBucketCounts`, each a mistake a learner could make,
+    /// with the title of the check that catches it.
+    static let mutants: [(name: String, caughtBy: String, count: HistogramBucketsChecks.Count)] = [
+        ("non-cumulative: each value counted only in its own bucket",
+         "one observation counts in its bucket and in every bucket above it (cumulative)", { bounds, values in
+            var counts = [UInt64](repeating: 0, count: bounds.count + 1)
+            for value in values { counts[bounds.firstIndex { value <= $0 } ?? bounds.count] += 1 }
+            return counts
+        }),
+        ("< instead of <=: a value on a bound goes to the next bucket",
+         "a value exactly on a bound counts in that bucket (le is less than or equal)", { bounds, values in
+            bounds.map { bound in UInt64(values.filter { $0 < bound }.count) } + [UInt64(values.count)]
+        }),
+        ("no +Inf bucket",
+         "one count per bound, then one for the +Inf bucket", { bounds, values in
+            bounds.map { bound in UInt64(values.filter { $0 <= bound }.count) }
+        }),
+        ("NaN dropped",
+         "NaN counts only in +Inf, as the Go client and this engine count it", { bounds, values in
+            try solutionCumulativeBucketCounts(upperBounds: bounds, observations: values.filter { !$0.isNaN })
+        }),
+        ("values above the last bound dropped (+Inf repeats the last bucket)",
+         "a value above the last bound counts only in +Inf", { bounds, values in
+            let finite = bounds.map { bound in UInt64(values.filter { $0 <= bound }.count) }
+            return finite + [finite.last ?? 0]
+        }),
+    ]
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Shared
+import TestSupport
+import XCTest
+
+/// `lesson query`, `serve` and `stack`, run as a learner runs them.
+final class RunnerCommandTests: XCTestCase {
+    private var lessonPath: String { buildProductsFolder + "/lesson" }
+
+    private func lesson(_ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+        try runProcess(lessonPath, arguments, environment: environment, directory: packageRoot())
+    }
+
+    /// Starts `lesson serve …` in the background and waits until it answers on `port`.
+    private func startServer(_ arguments: [String], port: Int) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: lessonPath)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            if let response = try? HTTPClient.get(url: "http://127.0.0.1:\(port)/metrics", timeout: 1), response.status == 200 {
+                return process
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        process.terminate()
+        throw XCTSkip("the server did not come up on port \(port)")
+    }
+
+    private func openMetricsFile(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "query-\(UUID().uuidString).om"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
+
+    func testQueryOverAFileAnswersLikeThePrometheusAPI() throws {
+        // The published example: 0 1 2 3 2 3 4 every five minutes increases by 7 over 30 minutes.
+        let lines = [0, 1, 2, 3, 2, 3, 4].enumerated().map { "x_total \($0.element) \(1_700_000_000 + $0.offset * 300)" }
+        let file = try openMetricsFile("# TYPE x counter\n" + lines.joined(separator: "\n") + "\n# EOF\n")
+        let result = try lesson(["query", "increase(x_total[30m])", "--data", file, "--time", "1700001800"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, #"{"resultType":"vector","result":[{"metric":{},"value":[1700001800,"7"]}]}"# + "\n")
+        let newest = try lesson(["query", "x_total", "--data", file])
+        XCTAssertEqual(newest.stdout, #"{"resultType":"vector","result":[{"metric":{"__name__":"x_total"},"value":[1700001800,"4"]}]}"# + "\n", "without --time, at the newest sample")
+    }
+
+    func testQueryMistakesGetOneLineAndANonZeroExit() throws {
+        let good = try openMetricsFile("# TYPE x gauge\nx 1 1700000000\n# EOF\n")
+        let untimed = try openMetricsFile("# TYPE x gauge\nx 1\n# EOF\n")
+        let cases: [([String], Int32, String)] = [
+            (["query", "rate(x[5m]", "--data", good], 1, "lesson query: parse error at character 11: expected \",\" or \")\" in the arguments of rate"),
+            (["query", "x", "--data", "/nonexistent.om"], 1, "lesson query: cannot read /nonexistent.om"),
+            (["query", "x", "--data", untimed], 1, "lesson query: \(untimed): sample x has no timestamp; --data needs one on every sample (seconds after the value)"),
+            (["query", "x", "--time", "soon"], 2, "lesson query: --time takes seconds since the epoch, such as 1700000000"),
+            (["query"], 2, "lesson query: give a PromQL expression in quotes: swift run lesson query 'rate(http_requests_total[5m])'"),
+        ]
+        for (arguments, status, message) in cases {
+            let result = try lesson(arguments)
+            XCTAssertEqual(result.status, status, "\(arguments)")
+            XCTAssertEqual(result.stderr, message + "\n", "\(arguments)")
+        }
+        let down = try lesson(["query", "up", "--url", "http://127.0.0.1:\(try freeLoopbackPort())/metrics"])
+        XCTAssertEqual(down.status, 1)
+        XCTAssertTrue(down.stderr.hasPrefix("lesson query: could not scrape"), down.stderr)
+    }
+
+    func testServeOneLessonThenQueryItAndRefuseABusyPort() throws {
+        let port = try freeLoopbackPort()
+        let server = try startServer(["serve", "1", "--port", String(port)], port: port)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let query = try lesson(["query", #"sum(http_requests_total{method="GET"})"#, "--url", "http://127.0.0.1:\(port)/metrics"])
+        XCTAssertEqual(query.status, 0, query.stderr)
+        XCTAssertTrue(query.stdout.contains(#""value":["#) && query.stdout.hasSuffix(#","4"]}]}"# + "\n"), query.stdout)
+        let busy = try lesson(["serve", "1", "--port", String(port)])
+        XCTAssertEqual(busy.status, 1)
+        XCTAssertEqual(busy.stderr, "lesson 1: port \(port) on 127.0.0.1 is already in use; stop the other program or pass --port\n")
+    }
+
+    func testServeAllMergesEveryLessonWithALessonLabel() throws {
+        let port = try freeLoopbackPort()
+        let server = try startServer(["serve", "all", "--port", String(port)], port: port)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        var text = ""
+        let deadline = Date().addingTimeInterval(15)
+        // The lessons start in parallel; wait until every one is in the merged exposition.
+        while Date() < deadline {
+            text = try HTTPClient.get(url: "http://127.0.0.1:\(port)/metrics", timeout: 5).text
+            if Workbook.lessons.allSatisfy({ text.contains("lesson=\"\($0.folder)\"") }) { break }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        for lesson in Workbook.lessons {
+            XCTAssertTrue(text.contains("lesson=\"\(lesson.folder)\""), "lesson \(lesson.number) is missing from the merged exposition")
+        }
+        let lint = try ExpositionCheck.promtoolFindings(text)
+        XCTAssertEqual(lint.status, 0, lint.findings)
+        XCTAssertEqual(lint.findings, "", "the merged exposition should lint clean")
+    }
+
+    func testStackWithoutDockerSaysHowToGetIt() throws {
+        let result = try lesson(["stack", "up"], environment: ["PATH": "/nonexistent"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertEqual(result.stderr, "lesson stack: docker is not installed: install Docker (with the compose plugin) from https://docs.docker.com/get-docker/, then run `swift run lesson stack up` again\n")
+        let bad = try lesson(["stack", "sideways"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertEqual(bad.stderr, "lesson stack: use: swift run lesson stack up|down|status\n")
+    }
+}
