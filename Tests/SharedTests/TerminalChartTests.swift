@@ -20,3 +20,11 @@ final class TerminalChartTests: XCTestCase {
         XCTAssertEqual(TerminalChart.bucketLadder(histogram, width: 4), "le=\"0.1\"   █ 1\nle=\"0.5\"   ██ 2\nle=\"+Inf\"  ████ 4\n")
     }
 }
+
+final class TerminalChartLayoutTests: XCTestCase {
+    func testPaddingAndRuler() {
+        XCTAssertEqual(TerminalChart.padded("ab", 4), "ab  ")
+        XCTAssertEqual(TerminalChart.padded("abcdef", 4), "abcdef ", "at least one space")
+        XCTAssertEqual(TerminalChart.ruler(spacing: 5, step: 5, through: 15), "0    5    10   15")
+    }
+}

@@ -113,11 +113,11 @@ enum RateAndResetsDemo {
         narrator.heading("How many orders in the last five minutes?")
         narrator.say("Asked at \(clockTime(endSecond)); the restart lies inside the window [\(clockTime(endSecond - 300)), \(clockTime(endSecond))].")
         narrator.show("""
-            \(counterName.padded(to: 36))\(shown(raw))
-            \("(last − first of the \(window.count) samples)".padded(to: 36))\(shown(naive))
-            \("increase(\(counterName)[5m])".padded(to: 36))\(shown(increase))
-            \("rate(\(counterName)[5m])".padded(to: 36))\(shown(rate)) per second
-            \("irate(\(counterName)[5m])".padded(to: 36))\(shown(irate)) per second
+            \(TerminalChart.padded(counterName, 36))\(shown(raw))
+            \(TerminalChart.padded("(last − first of the \(window.count) samples)", 36))\(shown(naive))
+            \(TerminalChart.padded("increase(\(counterName)[5m])", 36))\(shown(increase))
+            \(TerminalChart.padded("rate(\(counterName)[5m])", 36))\(shown(rate)) per second
+            \(TerminalChart.padded("irate(\(counterName)[5m])", 36))\(shown(irate)) per second
             """)
         let rows = [("the raw value", raw), ("last − first, by hand", naive), ("increase()", increase), ("orders really taken", truth)]
         narrator.say("The counts side by side (a negative count gets no bar):")
@@ -234,13 +234,5 @@ enum RateAndResetsDemo {
     /// A value rounded to two decimals, as the exposition writes numbers.
     static func shown(_ value: Double) -> String {
         formatSampleValue((value * 100).rounded() / 100, for: .prometheus)
-    }
-}
-
-// String padding for the demo's columns.
-extension String {
-    /// The string followed by spaces up to `width` characters (never cut).
-    fileprivate func padded(to width: Int) -> String {
-        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
     }
 }

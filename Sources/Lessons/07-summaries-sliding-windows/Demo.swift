@@ -176,10 +176,10 @@ enum SummariesSlidingWindowsDemo {
         for reading in readings where reading.minute >= 10 && reading.minute.rounded() == reading.minute
             && (reading.minute <= 20 || reading.minute == 25) {
             let since = max(0, 2 * (reading.minute / 2).rounded(.down) - 8)
-            table += padded(formatSampleValue(reading.minute, for: .prometheus), 8)
-                + padded("minute \(formatSampleValue(since, for: .prometheus))", 14)
-                + padded(fixed(reading.median), 8) + padded(fixed(reading.p90), 8) + padded(fixed(reading.p99), 8)
-                + padded(fixed(reading.histogramP99), 15) + padded(fixed(reading.mean), 10) + formatSampleValue(reading.count, for: .prometheus) + "\n"
+            table += TerminalChart.padded(formatSampleValue(reading.minute, for: .prometheus), 8)
+                + TerminalChart.padded("minute \(formatSampleValue(since, for: .prometheus))", 14)
+                + TerminalChart.padded(fixed(reading.median), 8) + TerminalChart.padded(fixed(reading.p90), 8) + TerminalChart.padded(fixed(reading.p99), 8)
+                + TerminalChart.padded(fixed(reading.histogramP99), 15) + TerminalChart.padded(fixed(reading.mean), 10) + formatSampleValue(reading.count, for: .prometheus) + "\n"
         }
         narrator.show(table)
         narrator.say("Every 30 seconds for 25 minutes, each line scaled to its own range (a blank: no value yet):")
@@ -190,9 +190,9 @@ enum SummariesSlidingWindowsDemo {
             ("mean, 5m", readings.map(\.mean)),
             ("_count", readings.map(\.count)),
         ]
-        var chart = padded("minute", 17) + ruler(spacing: 10, step: 5, through: 25) + "\n"
+        var chart = TerminalChart.padded("minute", 17) + TerminalChart.ruler(spacing: 10, step: 5, through: 25) + "\n"
         for (label, values) in rows {
-            chart += padded(label, 17) + TerminalChart.sparkline(values) + "\n"
+            chart += TerminalChart.padded(label, 17) + TerminalChart.sparkline(values) + "\n"
         }
         narrator.show(chart)
         let last = readings[readings.count - 1]
@@ -218,7 +218,7 @@ enum SummariesSlidingWindowsDemo {
             observed at second 19 in one summary, and at second 20 in another. Their 0.99 quantile,
             read every 2 seconds (█ the request is in the window, · NaN, the window is empty):
             """)
-        var chart = padded("second", 22) + ruler(spacing: 5, step: 10, through: 90) + "\n"
+        var chart = TerminalChart.padded("second", 22) + TerminalChart.ruler(spacing: 5, step: 10, through: 90) + "\n"
         for observedAt in [19.0, 20.0] {
             let clock = ManualClock(0)
             let summary = try Registry(clock: clock).makeSummary(
@@ -233,7 +233,7 @@ enum SummariesSlidingWindowsDemo {
                 clock.set(to: second)
                 marks += summary.snapshot.quantiles[0].value.isNaN ? "·" : "█"
             }
-            chart += padded("observed at \(Int(observedAt)) s", 22) + marks + "  _count \(summary.snapshot.count)\n"
+            chart += TerminalChart.padded("observed at \(Int(observedAt)) s", 22) + marks + "  _count \(summary.snapshot.count)\n"
         }
         narrator.show(chart)
         narrator.say("""
@@ -331,15 +331,4 @@ enum SummariesSlidingWindowsDemo {
         return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
-    /// `text` followed by spaces up to `width` characters.
-    private static func padded(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(1, width - text.count))
-    }
-
-    /// A scale for a sparkline: the marks 0, step, 2 × step … through `last`, one every `spacing` characters.
-    private static func ruler(spacing: Int, step: Int, through last: Int) -> String {
-        stride(from: 0, through: last, by: step).map { mark in
-            mark == last ? String(mark) : padded(String(mark), spacing)
-        }.joined()
-    }
 }

@@ -167,8 +167,8 @@ enum AlertsAndSlosDemo {
         for burnRate in [1, 6, 14.4, 100] {
             let hours = 720 / burnRate
             let gone = hours >= 72 ? "\(short(hours / 24)) days" : "\(short(hours)) hours"
-            table += padded(short(burnRate), 11) + padded(percent(burnRate * 0.001), 13) + padded(gone, 16)
-                + padded(percent(burnRate / 720), 17) + percent(burnRate * 6 / 720) + "\n"
+            table += TerminalChart.padded(short(burnRate), 11) + TerminalChart.padded(percent(burnRate * 0.001), 13) + TerminalChart.padded(gone, 16)
+                + TerminalChart.padded(percent(burnRate / 720), 17) + percent(burnRate * 6 / 720) + "\n"
         }
         narrator.show(table)
         narrator.say("""
@@ -189,7 +189,7 @@ enum AlertsAndSlosDemo {
             """)
         var lines = ""
         for rule in WorkbookRules.recording {
-            lines += padded(rule.record, 49) + "= " + short(evaluation.recorded[rule.record] ?? .nan) + "\n"
+            lines += TerminalChart.padded(rule.record, 49) + "= " + short(evaluation.recorded[rule.record] ?? .nan) + "\n"
         }
         narrator.show(lines)
         narrator.say("All the rules are in stack/prometheus/rules/workbook.rules.yml, their tests beside them in stack/prometheus/tests.")
@@ -201,7 +201,7 @@ enum AlertsAndSlosDemo {
         narrator.say("An alert is pending while its expression returns a series, and fires once that has lasted its for:")
         var lines = ""
         for rule in WorkbookRules.alerts {
-            lines += padded(rule.displayName, 23) + padded("for: \(rule.holdMinutes)m", 9) + padded(rule.severity, 8) + rule.expr + "\n"
+            lines += TerminalChart.padded(rule.displayName, 23) + TerminalChart.padded("for: \(rule.holdMinutes)m", 9) + TerminalChart.padded(rule.severity, 8) + rule.expr + "\n"
         }
         narrator.show(lines)
     }
@@ -214,7 +214,7 @@ enum AlertsAndSlosDemo {
             One column per 2 minutes; each line is scaled to its own range. Alerts: · inactive, ▒ pending, █ firing.
             """)
         let shown = evaluations.filter { $0.minute % 2 == 0 }
-        var chart = padded("minute", 24) + ruler(spacing: 10, step: 20, through: 140) + "\n"
+        var chart = TerminalChart.padded("minute", 24) + TerminalChart.ruler(spacing: 10, step: 20, through: 140) + "\n"
         let series: [(String, String)] = [
             ("errors, 5m", "job:http_request_errors:ratio_rate5m"),
             ("errors, 1h", "job:http_request_errors:ratio_rate1h"),
@@ -222,7 +222,7 @@ enum AlertsAndSlosDemo {
             ("Apdex, 5m", "job:http_request_duration_seconds:apdex_rate5m"),
         ]
         for (label, record) in series {
-            chart += padded(label, 24) + TerminalChart.sparkline(shown.map { $0.recorded[record] ?? .nan }) + "\n"
+            chart += TerminalChart.padded(label, 24) + TerminalChart.sparkline(shown.map { $0.recorded[record] ?? .nan }) + "\n"
         }
         for (index, rule) in WorkbookRules.alerts.enumerated() {
             let marks = shown.map { evaluation -> String in
@@ -232,7 +232,7 @@ enum AlertsAndSlosDemo {
                 case .firing: "█"
                 }
             }
-            chart += padded(rule.displayName, 24) + marks.joined() + "\n"
+            chart += TerminalChart.padded(rule.displayName, 24) + marks.joined() + "\n"
         }
         narrator.show(chart)
         narrator.say("Every change of state, with the value the alert's expression returned:")
@@ -253,8 +253,8 @@ enum AlertsAndSlosDemo {
                 case .pending: "pending"
                 case .firing: "firing"
                 }
-                let value = evaluation.values[index].map { padded(state, 10) + "value \(short($0))" } ?? state
-                lines += padded("minute \(evaluation.minute)", 12) + padded(rule.displayName, 23) + value + "\n"
+                let value = evaluation.values[index].map { TerminalChart.padded(state, 10) + "value \(short($0))" } ?? state
+                lines += TerminalChart.padded("minute \(evaluation.minute)", 12) + TerminalChart.padded(rule.displayName, 23) + value + "\n"
             }
         }
         return lines
@@ -305,15 +305,4 @@ enum AlertsAndSlosDemo {
         short(fraction * 100) + " %"
     }
 
-    /// `text` followed by spaces up to `width` characters, and at least one.
-    private static func padded(_ text: String, _ width: Int) -> String {
-        text + String(repeating: " ", count: max(1, width - text.count))
-    }
-
-    /// A scale for a sparkline: the marks 0, step, 2 × step … through `last`, one every `spacing` characters.
-    private static func ruler(spacing: Int, step: Int, through last: Int) -> String {
-        stride(from: 0, through: last, by: step).map { mark in
-            mark == last ? String(mark) : padded(String(mark), spacing)
-        }.joined()
-    }
 }

@@ -56,4 +56,19 @@ public enum TerminalChart {
         }
         return bars(rows, width: width)
     }
+
+    /// `text` followed by spaces up to `width` characters, and at least one: for columns.
+    public static func padded(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(1, width - text.count))
+    }
+
+    /// A scale to print under a sparkline: the marks 0, step, 2 × step … through `last`,
+    /// one every `spacing` characters.
+    ///
+    ///     ruler(spacing: 5, step: 5, through: 15)   // "0    5    10   15"
+    public static func ruler(spacing: Int, step: Int, through last: Int) -> String {
+        stride(from: 0, through: last, by: step).map { mark in
+            mark == last ? String(mark) : padded(String(mark), spacing)
+        }.joined()
+    }
 }
