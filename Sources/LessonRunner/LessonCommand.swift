@@ -125,6 +125,11 @@ struct LessonCommand {
         process.executableURL = executable
         process.arguments = flags
         if quiet { process.standardOutput = FileHandle.nullDevice }
+        var environment = ProcessInfo.processInfo.environment
+        // A crash in an exercise already names its file and line; a full backtrace below it
+        // would bury that. Anyone who wants one can set SWIFT_BACKTRACE themselves.
+        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        process.environment = environment
         do {
             try process.run()
         } catch {
@@ -139,7 +144,7 @@ struct LessonCommand {
         guard let process = startLesson(lesson, flags) else { return 2 }
         process.waitUntilExit()
         if process.terminationReason == .uncaughtSignal {
-            printError("lesson \(lesson.number) stopped with signal \(process.terminationStatus); the message above says why")
+            printError("lesson \(lesson.number) stopped with signal \(process.terminationStatus); the message above says why (when checking, the code under test crashed in the check after the last one shown)")
             return 1
         }
         return process.terminationStatus

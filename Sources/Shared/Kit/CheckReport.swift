@@ -13,22 +13,27 @@ public struct CheckReport: Sendable {
     /// Whether the code under test threw `NotAttemptedYet`.
     public let notAttempted: Bool
 
-    /// Runs `checks` in order. The first `NotAttemptedYet` stops the run.
-    public init(running checks: [Check]) {
+    /// Runs `checks` in order, telling `onEach` each outcome as soon as it is known, so a
+    /// check that crashes the program still leaves the ones before it on the screen.
+    /// The first `NotAttemptedYet` stops the run.
+    public init(running checks: [Check], onEach: (_ title: String, _ outcome: Outcome) -> Void = { _, _ in }) {
         var results: [(title: String, outcome: Outcome)] = []
         for check in checks {
+            let outcome: Outcome
             do {
                 try check.body()
-                results.append((check.title, .passed))
+                outcome = .passed
             } catch is NotAttemptedYet {
                 self.results = []
                 notAttempted = true
                 return
             } catch let failure as CheckFailure {
-                results.append((check.title, .failed(failure)))
+                outcome = .failed(failure)
             } catch {
-                results.append((check.title, .threw(String(describing: error))))
+                outcome = .threw(String(describing: error))
             }
+            results.append((check.title, outcome))
+            onEach(check.title, outcome)
         }
         self.results = results
         notAttempted = false
@@ -56,29 +61,32 @@ public struct CheckReport: Sendable {
 
                 """
         }
-        var lines = ["Checking lesson \(lesson.number) (\(lesson.slug)) against \(subject)", ""]
-        for (title, outcome) in results {
-            switch outcome {
-            case .passed:
-                lines.append("  ✓ \(title)")
-            case .failed(let failure):
-                lines.append("  ✗ \(title)")
-                lines.append("      expected: \(failure.expected)")
-                lines.append("      found:    \(failure.found)")
-            case .threw(let error):
-                lines.append("  ✗ \(title)")
-                lines.append("      threw: \(error)")
-            }
+        return Self.header(for: lesson, subject: subject)
+            + results.map { Self.line($0.title, $0.outcome) }.joined()
+            + summary(for: lesson)
+    }
+
+    /// The first lines of a report: which lesson, against which file.
+    public static func header(for lesson: LessonInfo, subject: String) -> String {
+        "Checking lesson \(lesson.number) (\(lesson.slug)) against \(subject)\n\n"
+    }
+
+    /// One check's lines: ✓ and its title, or ✗, its title, and what was expected and found.
+    public static func line(_ title: String, _ outcome: Outcome) -> String {
+        switch outcome {
+        case .passed:
+            "  ✓ \(title)\n"
+        case .failed(let failure):
+            "  ✗ \(title)\n      expected: \(failure.expected)\n      found:    \(failure.found)\n"
+        case .threw(let error):
+            "  ✗ \(title)\n      threw: \(error)\n"
         }
-        lines.append("")
+    }
+
+    /// The last lines: how many checks passed, and the hint when some did not.
+    public func summary(for lesson: LessonInfo) -> String {
         let failures = failedTitles.count
-        if failures == 0 {
-            lines.append("All \(results.count) checks passed.")
-        } else {
-            lines.append("\(failures) of \(results.count) checks failed.")
-            lines.append("")
-            lines.append("Hint: \(lesson.hint)")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        if failures == 0 { return "\nAll \(results.count) checks passed.\n" }
+        return "\n\(failures) of \(results.count) checks failed.\n\nHint: \(lesson.hint)\n"
     }
 }

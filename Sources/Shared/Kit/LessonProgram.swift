@@ -69,9 +69,18 @@ public struct LessonProgram: Sendable {
             case "--check":
                 let solution = arguments.dropFirst().first == "--solution"
                 guard arguments.count == (solution ? 2 : 1) else { return usage("unexpected argument after --check") }
-                let report = CheckReport(running: solution ? solutionChecks() : exerciseChecks())
                 let subject = solution ? "Sources/Lessons/\(lesson.folder)/Solution.swift" : lesson.exercisePath
-                print(report.rendered(for: lesson, subject: subject), terminator: "")
+                var started = false
+                // Each result is printed as it comes, so a crash in the code under test keeps the lines before it.
+                let report = CheckReport(running: solution ? solutionChecks() : exerciseChecks()) { title, outcome in
+                    if !started {
+                        print(CheckReport.header(for: lesson, subject: subject), terminator: "")
+                        started = true
+                    }
+                    print(CheckReport.line(title, outcome), terminator: "")
+                    fflush(nil)
+                }
+                print(report.notAttempted ? report.rendered(for: lesson, subject: subject) : report.summary(for: lesson), terminator: "")
                 return report.passed ? 0 : 1
             case "--metrics":
                 var format = ExpositionFormat.prometheus
