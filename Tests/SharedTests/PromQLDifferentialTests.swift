@@ -43,6 +43,9 @@ final class PromQLDifferentialTests: XCTestCase {
         #"dt_latency_seconds_count - ignoring(le) dt_latency_seconds_bucket{le="+Inf"}"#,
         "max by (instance) (rate(dt_latency_seconds_count[2m]))", "increase(dt_latency_seconds_count[30m])",
         "dt_queue_length / 0", "sum(dt_queue_length) / count(dt_queue_length)",
+        "dt_queue_length > 0 and dt_queue_length < 5", #"dt_requests_total{code="500"} or dt_requests_total{code="200"}"#,
+        "rate(dt_requests_total[5m]) unless on(instance) dt_queue_length > 2", "dt_queue_length or vector(0)",
+        #"dt_latency_seconds_count and on(instance) dt_requests_total{code="500"} > 20"#,
     ]
 
     func testTheSubsetAnswersLikePrometheus() throws {

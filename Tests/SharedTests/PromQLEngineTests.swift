@@ -92,6 +92,24 @@ final class PromQLEngineTests: XCTestCase {
         }
     }
 
+    func testSetOperatorsPickSeriesByLabels() throws {
+        let engine = PromQLEngine(store: store([
+            (LabelSet(name: "up", ["instance": "a"]), [(0, 1)]),
+            (LabelSet(name: "up", ["instance": "b"]), [(0, 0)]),
+            (LabelSet(name: "load", ["instance": "a"]), [(0, 0.5)]),
+            (LabelSet(name: "load", ["instance": "c"]), [(0, 2)]),
+        ]))
+        func instances(_ query: String) throws -> [String] {
+            guard case .vector(let elements) = try engine.evaluate(query, at: 0) else { return [] }
+            return elements.map { "\($0.labels.metricName)/\($0.labels["instance"])" }
+        }
+        XCTAssertEqual(try instances("load and up"), ["load/a"])
+        XCTAssertEqual(try instances("load unless up"), ["load/c"])
+        XCTAssertEqual(try instances("load or up"), ["load/a", "load/c", "up/b"])
+        XCTAssertEqual(try instances("up == 1 or load > 1"), ["load/c", "up/a"], "or binds looser than the comparisons")
+        XCTAssertEqual(try instances("load and on() up"), ["load/a", "load/c"], "on() matches everything with anything")
+    }
+
     func testParseErrorsSayWhereAndWhat() {
         let cases: [(String, String)] = [
             ("rate(x[5m]", "parse error at character 11: expected \",\" or \")\" in the arguments of rate"),
@@ -101,7 +119,8 @@ final class PromQLEngineTests: XCTestCase {
             ("topk(3, x)", "parse error at character 1: the topk aggregation is not supported by this PromQL subset"),
             ("x[5m:1m]", "parse error at character 5: subqueries are not supported by this PromQL subset"),
             ("foo(x)", "parse error at character 1: function \"foo\" is not supported by this PromQL subset (it has rate, increase, irate, delta, avg_over_time, max_over_time, min_over_time, sum_over_time, count_over_time, histogram_quantile, abs, time, vector, scalar)"),
-            ("x and y", "parse error at character 3: the and operator is not supported by this PromQL subset"),
+            ("x atan2 y", "parse error at character 3: the atan2 operator is not supported by this PromQL subset"),
+            ("x and 1", "parse error at character 3: the and operator works on instant vectors, not scalars"),
             ("{a=\"\"}", "parse error at character 1: a selector needs at least one matcher that does not match the empty string, such as a metric name"),
             ("x[5q]", "parse error at character 3: bad duration unit \"q\" (use ms, s, m, h, d, w or y)"),
             ("x{a=~\"(\"}", "parse error at character 6: invalid regular expression \"(\""),

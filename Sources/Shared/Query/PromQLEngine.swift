@@ -199,6 +199,16 @@ public struct PromQLEngine: Sendable {
             guard let matching else { return labels.droppingMetricName }
             return matching.on ? labels.keeping(matching.labels) : labels.removing(matching.labels + [LabelSet.metricNameLabel])
         }
+        if operation.isSetOperator {
+            let rightSignatures = Set(right.map { signature($0.labels) })
+            switch operation {
+            case .and: return try unique(left.filter { rightSignatures.contains(signature($0.labels)) })
+            case .unless: return try unique(left.filter { !rightSignatures.contains(signature($0.labels)) })
+            default:
+                let leftSignatures = Set(left.map { signature($0.labels) })
+                return try unique(left + right.filter { !leftSignatures.contains(signature($0.labels)) })
+            }
+        }
         var rightBySignature: [LabelSet: VectorElement] = [:]
         for element in right {
             let key = signature(element.labels)
@@ -240,6 +250,7 @@ public struct PromQLEngine: Sendable {
         case .less: (lhs, lhs < rhs)
         case .greaterOrEqual: (lhs, lhs >= rhs)
         case .lessOrEqual: (lhs, lhs <= rhs)
+        case .and, .or, .unless: (lhs, true)
         }
     }
 

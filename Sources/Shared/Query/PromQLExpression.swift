@@ -2,7 +2,8 @@
 ///
 /// Selectors, ranges and `offset`; the functions in `PromQLFunction`; `sum`, `avg`, `min`,
 /// `max` and `count` with `by` or `without`; `+ - * /` and the comparisons, between
-/// scalars and vectors, with one-to-one matching through `on` or `ignoring`.
+/// scalars and vectors, with one-to-one matching through `on` or `ignoring`; and the set
+/// operators `and`, `or` and `unless` between vectors.
 public indirect enum PromQLExpression: Sendable {
     case number(Double)
     /// `name{matchers} offset d`: the newest sample of each series within the lookback.
@@ -41,17 +42,23 @@ public indirect enum PromQLExpression: Sendable {
     public enum BinaryOperator: String, Sendable, CaseIterable {
         case add = "+", subtract = "-", multiply = "*", divide = "/"
         case equal = "==", notEqual = "!=", greater = ">", less = "<", greaterOrEqual = ">=", lessOrEqual = "<="
+        case and, or, unless
 
         var precedence: Int {
             switch self {
             case .multiply, .divide: 5
             case .add, .subtract: 4
+            case .and, .unless: 2
+            case .or: 1
             default: 3
             }
         }
 
         /// Comparisons filter (or, with `bool`, answer 0 or 1); the others compute.
         public var isComparison: Bool { precedence == 3 }
+
+        /// `and`, `or` and `unless` pick series by their labels; values pass through unchanged.
+        public var isSetOperator: Bool { precedence <= 2 }
     }
 }
 

@@ -98,12 +98,17 @@ public enum PromQLParser {
         mutating func expression(minimumPrecedence: Int) throws -> PromQLExpression {
             var left = try unary()
             while true {
-                guard case .symbol(let symbol) = current.kind,
-                      let operation = PromQLExpression.BinaryOperator(rawValue: symbol),
+                let operatorToken = current
+                let spelling: String? = switch current.kind {
+                case .symbol(let symbol): symbol
+                case .identifier(let word) where ["and", "or", "unless"].contains(word): word
+                default: nil
+                }
+                guard let spelling, let operation = PromQLExpression.BinaryOperator(rawValue: spelling),
                       operation.precedence >= minimumPrecedence
                 else {
-                    if case .identifier(let word) = current.kind, ["and", "or", "unless", "atan2"].contains(word) {
-                        throw error("the \(word) operator is not supported by this PromQL subset")
+                    if case .identifier("atan2") = current.kind {
+                        throw error("the atan2 operator is not supported by this PromQL subset")
                     }
                     if isSymbol("^") || isSymbol("%") { throw error("the \(describe(current)) operator is not supported by this PromQL subset") }
                     return left
@@ -127,6 +132,9 @@ public enum PromQLParser {
                 let right = try expression(minimumPrecedence: operation.precedence + 1)
                 if operation.isComparison, !returnBool, isScalar(left), isScalar(right) {
                     throw error("comparisons between scalars must use the bool modifier")
+                }
+                if operation.isSetOperator, isScalar(left) || isScalar(right) {
+                    throw error("the \(operation.rawValue) operator works on instant vectors, not scalars", at: operatorToken)
                 }
                 left = .binary(operation, left, right, matching, returnBool: returnBool)
             }
