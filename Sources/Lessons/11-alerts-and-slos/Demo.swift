@@ -132,18 +132,10 @@ enum AlertsAndSlosDemo {
         return Evaluation(minute: minute, recorded: recorded, states: states, values: values)
     }
 
-    /// The value an alerting rule's expression returns, or nil when it returns nothing.
-    ///
-    /// The rules join two conditions with `and`, which this PromQL subset lacks, so the join
-    /// happens here as Prometheus does it: `a and b` keeps each series of `a` whose labels,
-    /// the metric name aside, are also those of a series of `b`.
+    /// The value an alerting rule's expression returns, or nil when it returns nothing:
+    /// the rule's own `expr`, conditions joined with `and`, evaluated as Prometheus would.
     private static func alertValue(_ rule: WorkbookRules.AlertRule, _ engine: PromQLEngine, at time: Int64) throws -> Double? {
-        var kept = try vector(engine, rule.conditions[0], at: time)
-        for condition in rule.conditions.dropFirst() {
-            let matched = Set(try vector(engine, condition, at: time).map(\.labels.droppingMetricName))
-            kept = kept.filter { matched.contains($0.labels.droppingMetricName) }
-        }
-        return kept.first?.value
+        try vector(engine, rule.expr, at: time).first?.value
     }
 
     /// The instant vector `query` returns at `time`.
