@@ -12,6 +12,7 @@ struct LessonCommand {
           N                         run lesson N's demo (a number, or a slug such as exposition)
           check N [--solution]      check your exercise for lesson N (or the reference solution)
           hint N                    a hint for lesson N's exercise
+          watch N                   check lesson N's exercise again every time you save it
           metrics N [--format F]    the exposition lesson N's registry holds after its demo;
                                     F is prometheus (text 0.0.4, the default) or openmetrics
           serve [N|all] [--host H] [--port P]
@@ -69,6 +70,12 @@ struct LessonCommand {
             return LoadCommand(arguments: words).run()
         case "stack":
             return StackCommand(arguments: words).run()
+        case "watch":
+            return WatchCommand(arguments: words) { lesson in
+                let status = runLesson(lesson, ["--check"])
+                if status == 0 || status == 1 { Progress.record(lesson: lesson.number, passed: status == 0) }
+                return status
+            }.run()
         default:
             if command.hasPrefix("-") { return fail("unknown option \(command)") }
             guard let lesson = Workbook.lesson(named: command) else {

@@ -105,6 +105,18 @@ final class RunnerCommandTests: XCTestCase {
         XCTAssertEqual(lint.findings, "", "the merged exposition should lint clean")
     }
 
+    func testWatchRefusesWhatItCannotWatch() throws {
+        let unknown = try lesson(["watch", "99"])
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertEqual(unknown.stderr, "lesson watch: no lesson \"99\"; there are \(Workbook.lessons.count) (`swift run lesson list` shows them)\n")
+        let bare = try lesson(["watch"])
+        XCTAssertEqual(bare.status, 2)
+        XCTAssertEqual(bare.stderr, "lesson watch: use: swift run lesson watch N\n")
+        let outside = try runProcess(lessonPath, ["watch", "1"], directory: NSTemporaryDirectory())
+        XCTAssertEqual(outside.status, 2)
+        XCTAssertTrue(outside.stderr.hasPrefix("lesson watch: run this inside the workbook's folder"), outside.stderr)
+    }
+
     func testStackWithoutDockerSaysHowToGetIt() throws {
         let result = try lesson(["stack", "up"], environment: ["PATH": "/nonexistent"])
         XCTAssertEqual(result.status, 1)
