@@ -25,8 +25,8 @@ struct ShopService: Sendable {
         Route(template: "/", typicalSeconds: 0.01, failureRate: 0),
         Route(template: "/api/orders", typicalSeconds: 0.08, failureRate: 0.01),
         Route(template: "/api/orders/:id", typicalSeconds: 0.04, failureRate: 0.02),
-        Route(template: "/api/search", typicalSeconds: 0.25, failureRate: 0.01),
-        Route(template: "/api/checkout", typicalSeconds: 0.4, failureRate: 0.08),
+        Route(template: "/api/search", typicalSeconds: 0.12, failureRate: 0.01),
+        Route(template: "/api/checkout", typicalSeconds: 0.2, failureRate: 0.08),
     ]
 
     init(metrics: ServiceMetrics, workScale: Double = 1, seed: UInt64 = 10) throws {
