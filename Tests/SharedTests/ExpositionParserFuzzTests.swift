@@ -1,6 +1,5 @@
-import XCTest
-
 import Shared
+import XCTest
 
 /// The parser against inputs nobody wrote on purpose: mutated expositions and random bytes.
 ///

@@ -1,6 +1,5 @@
+import Shared
 import XCTest
-
-@testable import Shared
 
 /// The exposition parser: what the encoders write reads back exactly, every rule of both
 /// text formats by hand-written input, and every malformed input as an error naming its line.

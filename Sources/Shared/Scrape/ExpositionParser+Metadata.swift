@@ -69,7 +69,8 @@ extension ExpositionParser.Reader {
     /// single spaces between the words; no other line may start with `#`.
     private mutating func readOpenMetricsComment() throws(ExpositionParseError) -> LineOutcome {
         guard cursor.consume(Byte.space) else {
-            throw cursor.error("expected a space after '#', found \(cursor.found); OpenMetrics has no comments, only # HELP, # TYPE, # UNIT and # EOF")
+            throw cursor.error(
+                "expected a space after '#', found \(cursor.found); OpenMetrics has no comments, only # HELP, # TYPE, # UNIT and # EOF")
         }
         if cursor.consume("EOF"), cursor.isAtLineEnd {
             cursor.finishLine()

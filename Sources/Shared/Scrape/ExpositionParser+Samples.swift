@@ -119,7 +119,9 @@ extension ExpositionParser.Reader {
             throw cursor.error("expected \(expected), found \(cursor.found)")
         }
         _ = try readLabelSet()
-        guard cursor.consume(Byte.space) else { throw cursor.error("expected a space and a value after the exemplar's labels, found \(cursor.found)") }
+        guard cursor.consume(Byte.space) else {
+            throw cursor.error("expected a space and a value after the exemplar's labels, found \(cursor.found)")
+        }
         let token = cursor.scanToken(stoppingAtTabs: false)
         guard case .number = ExpositionParser.readNumber(cursor.slice(token)) else {
             throw cursor.error("invalid exemplar value \(cursor.quoted(token))")
@@ -161,7 +163,9 @@ extension ExpositionParser.Reader {
                 throw cursor.error("expected \(expected), found \(cursor.found)")
             }
             if format == .prometheus { cursor.skipBlanks() }
-            guard cursor.consume(Byte.equals) else { throw cursor.error("expected '=' after label name \(cursor.quoted(nameRange)), found \(cursor.found)") }
+            guard cursor.consume(Byte.equals) else {
+                throw cursor.error("expected '=' after label name \(cursor.quoted(nameRange)), found \(cursor.found)")
+            }
             if format == .prometheus { cursor.skipBlanks() }
             guard cursor.consume(Byte.quote) else {
                 throw cursor.error("expected '\"' to open the value of label \(cursor.quoted(nameRange)), found \(cursor.found)")
