@@ -9,7 +9,20 @@
 public final class Registry: Sendable {
     /// The clock summaries, gauges and creation timestamps read.
     public let clock: any MetricsClock
-    private let families = Locked<[String: Registration]>([:])
+    private let families = Locked(Families())
+
+    /// The registered families, and which family writes each sample name, so a new
+    /// family's names are checked in constant time however many there are.
+    private struct Families {
+        var byName: [String: Registration] = [:]
+        var sampleOwners: [String: String] = [:]
+
+        mutating func remove(_ name: String) -> Bool {
+            guard let removed = byName.removeValue(forKey: name) else { return false }
+            for sample in removed.definition.sampleNames { sampleOwners.removeValue(forKey: sample) }
+            return true
+        }
+    }
 
     private struct Registration: @unchecked Sendable {
         // `family` is a Sendable class; the protocol existential just hides its metric type.
@@ -130,7 +143,7 @@ public final class Registry: Sendable {
 
     /// Every family's current state, sorted by family name; series sorted by label values.
     public func collect() -> [MetricFamilySnapshot] {
-        let registered = families.withLock { $0.values.map(\.family) }
+        let registered = families.withLock { $0.byName.values.map(\.family) }
         return registered.map { $0.collect() }.sorted { $0.name < $1.name }
     }
 
@@ -139,9 +152,9 @@ public final class Registry: Sendable {
     @discardableResult
     public func unregister(_ name: String) -> Bool {
         families.withLock { families in
-            if families.removeValue(forKey: name) != nil { return true }
-            guard name.hasSuffix("_total"), families[String(name.dropLast(6))]?.definition.type == .counter else { return false }
-            return families.removeValue(forKey: String(name.dropLast(6))) != nil
+            if families.remove(name) { return true }
+            guard name.hasSuffix("_total"), families.byName[String(name.dropLast(6))]?.definition.type == .counter else { return false }
+            return families.remove(String(name.dropLast(6)))
         }
     }
 
@@ -163,20 +176,22 @@ public final class Registry: Sendable {
         _ definition: Definition, make: () -> MetricFamily<Metric>
     ) throws -> MetricFamily<Metric> {
         try families.withLock { families in
-            if let existing = families[definition.name] {
+            if let existing = families.byName[definition.name] {
                 guard existing.definition == definition, let family = existing.family as? MetricFamily<Metric> else {
                     throw MetricsError.conflictingRegistration(metric: definition.name, reason: Registry.difference(existing.definition, definition))
                 }
                 return family
             }
-            let names = Set(definition.sampleNames)
-            if let clash = families.values.first(where: { !names.isDisjoint(with: $0.definition.sampleNames) }) {
+            var owner: String?
+            for sample in definition.sampleNames where owner == nil { owner = families.sampleOwners[sample] }
+            if let owner, let clash = families.byName[owner]?.definition {
                 throw MetricsError.conflictingRegistration(
                     metric: definition.name,
-                    reason: "under another name: the \(clash.definition.type.rawValue) \(clash.definition.name) writes the same series names")
+                    reason: "under another name: the \(clash.type.rawValue) \(clash.name) writes the same series names")
             }
             let family = make()
-            families[definition.name] = Registration(definition: definition, family: family)
+            families.byName[definition.name] = Registration(definition: definition, family: family)
+            for sample in definition.sampleNames { families.sampleOwners[sample] = definition.name }
             return family
         }
     }
