@@ -15,30 +15,30 @@ public struct OpenMetricsEncoder: Sendable {
 
     /// The exposition as UTF-8 bytes, ending with `# EOF`.
     public func encode(_ families: [MetricFamilySnapshot]) -> [UInt8] {
-        var writer = SampleLineWriter(format: .openmetrics, capacity: estimatedSize(families) + 6)
-        for family in families {
-            let name = family.name
-            if !family.help.isEmpty { writer.appendComment("HELP", name: name, text: family.help, escapeText: true) }
-            writer.appendComment("TYPE", name: name, text: family.type.rawValue)
-            if let unit = family.unit { writer.appendComment("UNIT", name: name, text: unit) }
-            for series in family.series {
-                let labels = (names: family.labelNames, values: series.labelValues)
-                switch series.value {
-                case .counter(let value):
-                    writer.appendSample(name: name, suffix: "_total", labelNames: labels.names, labelValues: labels.values, value: value)
-                case .gauge(let value):
-                    writer.appendSample(name: name, suffix: "", labelNames: labels.names, labelValues: labels.values, value: value)
-                case .histogram(let histogram):
-                    writer.appendHistogram(name: name, labelNames: labels.names, labelValues: labels.values, histogram)
-                case .summary(let summary):
-                    writer.appendSummary(name: name, labelNames: labels.names, labelValues: labels.values, summary)
-                }
-                if includeCreated, family.type != .gauge {
-                    writer.appendSample(name: name, suffix: "_created", labelNames: labels.names, labelValues: labels.values, value: series.created)
+        SampleLineWriter.encode(format: .openmetrics, capacity: estimatedSize(families) + 6) { writer in
+            for family in families {
+                let name = family.name
+                if !family.help.isEmpty { writer.appendComment("HELP", name: name, text: family.help, escapeText: true) }
+                writer.appendComment("TYPE", name: name, text: family.type.rawValue)
+                if let unit = family.unit { writer.appendComment("UNIT", name: name, text: unit) }
+                writer.beginFamily(name: name, labelNames: family.labelNames)
+                family.forEachSeries { series, labels in
+                    switch series.value {
+                    case .counter(let value):
+                        writer.appendSample(suffix: "_total", labels: &labels, value: value)
+                    case .gauge(let value):
+                        writer.appendSample(suffix: "", labels: &labels, value: value)
+                    case .histogram(let histogram):
+                        writer.appendHistogram(labels: &labels, histogram)
+                    case .summary(let summary):
+                        writer.appendSummary(labels: &labels, summary)
+                    }
+                    if includeCreated, family.type != .gauge {
+                        writer.appendSample(suffix: "_created", labels: &labels, value: series.created)
+                    }
                 }
             }
+            writer.appendRaw("# EOF\n")
         }
-        writer.bytes.append(contentsOf: "# EOF\n".utf8)
-        return writer.bytes
     }
 }

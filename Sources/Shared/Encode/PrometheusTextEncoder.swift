@@ -10,23 +10,39 @@ public struct PrometheusTextEncoder: Sendable {
 
     /// The exposition as UTF-8 bytes.
     public func encode(_ families: [MetricFamilySnapshot]) -> [UInt8] {
-        var writer = SampleLineWriter(format: .prometheus, capacity: estimatedSize(families))
-        for family in families {
-            let name = family.type == .counter ? family.name + "_total" : family.name
-            if !family.help.isEmpty { writer.appendComment("HELP", name: name, text: family.help, escapeText: true) }
-            writer.appendComment("TYPE", name: name, text: family.type.rawValue)
-            for series in family.series {
-                switch series.value {
-                case .counter(let value), .gauge(let value):
-                    writer.appendSample(name: name, suffix: "", labelNames: family.labelNames, labelValues: series.labelValues, value: value)
-                case .histogram(let histogram):
-                    writer.appendHistogram(name: name, labelNames: family.labelNames, labelValues: series.labelValues, histogram)
-                case .summary(let summary):
-                    writer.appendSummary(name: name, labelNames: family.labelNames, labelValues: series.labelValues, summary)
+        SampleLineWriter.encode(format: .prometheus, capacity: estimatedSize(families)) { writer in
+            for family in families {
+                let name = family.type == .counter ? family.name + "_total" : family.name
+                if !family.help.isEmpty { writer.appendComment("HELP", name: name, text: family.help, escapeText: true) }
+                writer.appendComment("TYPE", name: name, text: family.type.rawValue)
+                writer.beginFamily(name: name, labelNames: family.labelNames)
+                family.forEachSeries { series, labels in
+                    switch series.value {
+                    case .counter(let value), .gauge(let value):
+                        writer.appendSample(suffix: "", labels: &labels, value: value)
+                    case .histogram(let histogram):
+                        writer.appendHistogram(labels: &labels, histogram)
+                    case .summary(let summary):
+                        writer.appendSummary(labels: &labels, summary)
+                    }
                 }
             }
         }
-        return writer.bytes
+    }
+}
+
+extension MetricFamilySnapshot {
+    /// Calls `body` with each series and its label values, borrowing rather than copying
+    /// the arrays (a copy would retain and release them for every series).
+    func forEachSeries(_ body: (borrowing SeriesSnapshot, inout SeriesLabels) -> Void) {
+        series.withUnsafeBufferPointer { series in
+            for index in series.indices {
+                series[index].labelValues.withUnsafeBufferPointer { values in
+                    var labels = SeriesLabels(values: values)
+                    body(series[index], &labels)
+                }
+            }
+        }
     }
 }
 

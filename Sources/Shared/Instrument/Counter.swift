@@ -12,35 +12,24 @@ import Synchronization
 /// Exposed with the `_total` suffix (`http_requests` becomes `http_requests_total`; a
 /// name given with `_total` is not doubled).
 /// See https://prometheus.io/docs/concepts/metric_types/#counter
-public final class Counter: @unchecked Sendable {
-    // Sendable although it holds a pointer: the pointer is set once, and every access
-    // to the memory behind it is an atomic operation.
-
+public final class Counter: Sendable {
     /// The series this counter is, for error messages: name and labels.
     @usableFromInline let identity: String
-    // Per stripe (see `Stripes`), whole increments take the cheapest path, one relaxed
-    // atomic add on an integer word; fractional ones go to a second word holding a
-    // Double's bits. The value is the sum of both words over every stripe.
-    @usableFromInline let stripes: UnsafeMutablePointer<Atomic<UInt64>>
+    // Whole increments take the cheapest path, one relaxed atomic add on an integer word;
+    // fractional ones go to a second word holding a Double's bits. The value is the sum of
+    // both, over the stripes of threads that recorded (see `StripedWords`).
+    @usableFromInline let words = StripedWords(words: 2)
     @inlinable static var wholeWord: Int { 0 }
     @inlinable static var fractionWord: Int { 1 }
-    /// Words from one stripe to the next: one cache line, of which the two words above are used.
-    @inlinable static var stride: Int { 8 }
 
     init(identity: String) {
         self.identity = identity
-        // Zero bits are 0 as an integer and 0.0 as a Double.
-        stripes = Stripes.allocate(stride: Counter.stride)
-    }
-
-    deinit {
-        Stripes.deallocate(stripes, stride: Counter.stride)
     }
 
     /// Adds one.
     @inlinable @inline(__always)
     public func inc() {
-        stripes[Stripes.current() &* Counter.stride].wrappingAdd(1, ordering: .relaxed)
+        words.block()[Counter.wholeWord].wrappingAdd(1, ordering: .relaxed)
     }
 
     /// Adds `amount`, which must be finite and not negative.
@@ -52,18 +41,17 @@ public final class Counter: @unchecked Sendable {
     public func inc(by amount: Double) {
         // fatalError, not precondition: its message survives optimised builds.
         guard amount >= 0, amount < .infinity else { Counter.reject(identity, amount) }
-        let stripe = stripes + Stripes.current() &* Counter.stride
+        let block = words.block()
         if let steps = UInt64(exactly: amount) {
-            stripe[Counter.wholeWord].wrappingAdd(steps, ordering: .relaxed)
+            block[Counter.wholeWord].wrappingAdd(steps, ordering: .relaxed)
         } else {
-            stripe[Counter.fractionWord].addDouble(amount)
+            block[Counter.fractionWord].addDouble(amount)
         }
     }
 
     /// The current value.
     public var value: Double {
-        Double(Stripes.sum(stripes, stride: Counter.stride, word: Counter.wholeWord))
-            + Stripes.sumDouble(stripes, stride: Counter.stride, word: Counter.fractionWord)
+        Double(words.sum(word: Counter.wholeWord)) + words.sumDouble(word: Counter.fractionWord)
     }
 
     @usableFromInline @inline(never)

@@ -13,8 +13,7 @@ import Synchronization
 /// See https://prometheus.io/docs/concepts/metric_types/#histogram and
 /// https://prometheus.io/docs/practices/histograms/
 public final class Histogram: @unchecked Sendable {
-    // Sendable although it holds a pointer: the pointer is set once, and every access
-    // to the memory behind it is an atomic operation.
+    // Sendable although it holds a pointer: `bounds` is set once and only read.
 
     /// The finite upper bounds, strictly increasing; the `+Inf` bucket follows them.
     public let upperBounds: [Double]
@@ -22,12 +21,10 @@ public final class Histogram: @unchecked Sendable {
     // release its storage, and threads observing at once would then fight over its
     // reference count.
     @usableFromInline let bounds: UnsafeBufferPointer<Double>
-    // Per stripe (see `Stripes`): one word per bucket, non-cumulative (observe touches
-    // one), the last for +Inf; then the sum, a Double's bits.
-    @usableFromInline let stripes: UnsafeMutablePointer<Atomic<UInt64>>
-    /// Words from one stripe to the next, whole cache lines.
-    @usableFromInline let stride: Int
-    /// Where the sum sits in a stripe, after the buckets.
+    // One word per bucket, non-cumulative (observe touches one), the last for +Inf; then
+    // the sum, a Double's bits; per stripe of threads that recorded (see `StripedWords`).
+    @usableFromInline let words: StripedWords
+    /// Where the sum sits, after the buckets.
     @usableFromInline let sumWord: Int
 
     init(upperBounds: [Double]) {
@@ -36,13 +33,10 @@ public final class Histogram: @unchecked Sendable {
         _ = bounds.initialize(from: upperBounds)
         self.bounds = UnsafeBufferPointer(bounds)
         sumWord = upperBounds.count + 1
-        stride = Stripes.stride(forWords: sumWord + 1)
-        // Zero bits are a count of 0 and a sum of 0.0.
-        stripes = Stripes.allocate(stride: stride)
+        words = StripedWords(words: sumWord + 1)
     }
 
     deinit {
-        Stripes.deallocate(stripes, stride: stride)
         bounds.deallocate()
     }
 
@@ -51,9 +45,9 @@ public final class Histogram: @unchecked Sendable {
     /// NaN lands in the `+Inf` bucket and makes the sum NaN, as in the Prometheus clients.
     @inlinable @inline(__always)
     public func observe(_ value: Double) {
-        let stripe = stripes + Stripes.current() &* stride
-        stripe[bucketIndex(for: value)].wrappingAdd(1, ordering: .relaxed)
-        stripe[sumWord].addDouble(value)
+        let block = words.block()
+        block[bucketIndex(for: value)].wrappingAdd(1, ordering: .relaxed)
+        block[sumWord].addDouble(value)
     }
 
     @inlinable @inline(__always)
@@ -84,11 +78,9 @@ public final class Histogram: @unchecked Sendable {
         cumulative.reserveCapacity(sumWord)
         var running: UInt64 = 0
         for bucket in 0..<sumWord {
-            running &+= Stripes.sum(stripes, stride: stride, word: bucket)
+            running &+= words.sum(word: bucket)
             cumulative.append(running)
         }
-        return HistogramSnapshot(
-            upperBounds: upperBounds, cumulativeCounts: cumulative,
-            sum: Stripes.sumDouble(stripes, stride: stride, word: sumWord))
+        return HistogramSnapshot(upperBounds: upperBounds, cumulativeCounts: cumulative, sum: words.sumDouble(word: sumWord))
     }
 }

@@ -5,7 +5,9 @@
 /// Every label set is a separate time series in Prometheus: values that are unbounded
 /// (user ids, raw URLs) make unbounded series. An unlabelled metric is a family with no
 /// label names and its single child.
-public final class MetricFamily<Metric: AnyObject & Sendable>: Sendable {
+public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendable {
+    // Sendable although `table` is a `var`: it is only touched while holding `lock`.
+
     /// The family name (for counters without `_total`).
     public let name: String
     public let help: String
@@ -16,13 +18,13 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: Sendable {
     private let clock: any MetricsClock
     private let makeChild: @Sendable (_ identity: String) -> Metric
     private let readChild: @Sendable (Metric) -> SeriesValue
-    private let children = Locked<[[String]: Child]>([:])
-
-    private struct Child: @unchecked Sendable {
-        // `Metric` is Sendable by the generic constraint; the wrapper only adds a timestamp.
-        let metric: Metric
-        let created: Double
-    }
+    // A lookup holds the lock for a few nanoseconds, so it is a spin lock; exclusivity
+    // is not checked at run time because the lock already serialises every access.
+    // The table stores children as `AnyObject`, not `Metric`: code that is generic over
+    // `Metric` asks the runtime for type metadata at every step, which would cost more
+    // than the whole lookup. Only `Metric` objects go in, so the casts back are safe.
+    private let lock = SpinLock()
+    @exclusivity(unchecked) private var table = ChildTable()
 
     init(
         name: String, help: String, unit: String?, labelNames: [String], type: MetricType, clock: any MetricsClock,
@@ -39,19 +41,32 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: Sendable {
     }
 
     /// The child for these label values, one per label name in declaration order.
+    // Inlined into the caller so that the array of values can live on the caller's stack:
+    // a lookup then allocates nothing.
+    @inlinable
     public func labels(_ values: String...) throws -> Metric {
-        try labels(values)
+        try values.withUnsafeBufferPointer { try child(for: $0) }
     }
 
     /// The child for these label values, one per label name in declaration order.
     public func labels(_ values: [String]) throws -> Metric {
+        try values.withUnsafeBufferPointer { try child(for: $0) }
+    }
+
+    /// The child for `values`: found under the lock by a hash of the values, or created.
+    @usableFromInline
+    func child(for values: UnsafeBufferPointer<String>) throws -> Metric {
         guard values.count == labelNames.count else {
             throw MetricsError.wrongLabelValueCount(metric: exposedName, expected: labelNames, got: values.count)
         }
-        return children.withLock { children in
-            if let child = children[values] { return child.metric }
-            let metric = makeChild(identity(values))
-            children[values] = Child(metric: metric, created: clock.now())
+        return lock.withLock {
+            let hash = table.hash(values)
+            if let position = table.position(of: values, hash: hash) {
+                return unsafeDowncast(table.children[position].metric, to: Metric.self)
+            }
+            let labelValues = Array(values)
+            let metric = makeChild(identity(labelValues))
+            table.insert(ChildTable.Child(labelValues: labelValues, hash: hash, metric: metric, created: clock.now()))
             return metric
         }
     }
@@ -60,20 +75,41 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: Sendable {
     /// Returns whether there was one.
     @discardableResult
     public func remove(labels values: [String]) -> Bool {
-        children.withLock { $0.removeValue(forKey: values) != nil }
+        values.withUnsafeBufferPointer { values in
+            lock.withLock {
+                guard let position = table.position(of: values, hash: table.hash(values)) else { return false }
+                table.remove(at: position)
+                return true
+            }
+        }
     }
 
     /// Removes every child.
     public func removeAll() {
-        children.withLock { $0.removeAll() }
+        lock.withLock { table.removeAll() }
     }
 
     /// The family with every child's current value, sorted by label values.
+    ///
+    /// The values are read under the family's lock: copying the children out first would
+    /// cost more (two reference counts per child) than reading them, which is a few loads each.
     public func collect() -> MetricFamilySnapshot {
-        let current = children.withLock { Array($0) }
-        let series = current
-            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
-            .map { SeriesSnapshot(labelValues: $0.key, value: readChild($0.value.metric), created: $0.value.created) }
+        let series = lock.withLock {
+            let order = table.sortedPositions()
+            // Read through buffer pointers: copying a child out of the array would retain
+            // and release its metric and label values, and appending checks capacity each time.
+            return table.children.withUnsafeBufferPointer { children in
+                [SeriesSnapshot](unsafeUninitializedCapacity: order.count) { series, initialized in
+                    for (index, position) in order.enumerated() {
+                        let child = Int(position)
+                        let value = readChild(unsafeDowncast(children[child].metric, to: Metric.self))
+                        (series.baseAddress! + index).initialize(
+                            to: SeriesSnapshot(labelValues: children[child].labelValues, value: value, created: children[child].created))
+                    }
+                    initialized = order.count
+                }
+            }
+        }
         return MetricFamilySnapshot(name: name, type: type, help: help, unit: unit, labelNames: labelNames, series: series)
     }
 
@@ -95,3 +131,183 @@ protocol CollectableFamily: AnyObject, Sendable {
 }
 
 extension MetricFamily: CollectableFamily {}
+
+/// A family's children: found by their label values through a hash table, and listed in
+/// label-value order for collection.
+///
+/// The table is open addressing with linear probing over positions in `children`. The
+/// hash reads each value's UTF-8 bytes eight at a time (the standard `Hasher` is built to
+/// resist crafted collisions and costs several times more); a random seed per table keeps
+/// collisions from being chosen from outside. The order for collection is sorted once and
+/// kept until a child is added or removed, so steady scrapes do not sort at all.
+struct ChildTable {
+    /// One series: its label values, their hash, the metric and when it was created.
+    struct Child {
+        let labelValues: [String]
+        let hash: Int
+        let metric: AnyObject
+        let created: Double
+    }
+
+    /// The children, in no particular order (removal moves the last into the gap).
+    private(set) var children: [Child] = []
+    /// Each slot holds a position in `children` plus one, or 0 when empty; the count is a
+    /// power of two, at least twice the number of children, so probes stay short.
+    private var slots = [Int32](repeating: 0, count: 8)
+    /// Positions in `children` sorted by label values; nil once a change makes it stale.
+    private var sorted: [Int32]? = []
+    private let seed = UInt64.random(in: .min ... .max)
+
+    /// The seeded hash of a set of label values.
+    ///
+    /// Each value is hashed on its own, so the processor can work on several at once;
+    /// rotating before combining keeps the order of the values significant.
+    func hash(_ values: UnsafeBufferPointer<String>) -> Int {
+        var combined: UInt64 = 0
+        for value in values {
+            let hashed = value.utf8.withContiguousStorageIfAvailable { Self.hash(bytes: $0, seed: seed) }
+                ?? Self.hash(bytes: Array(value.utf8), seed: seed)
+            combined = (combined << 23 | combined >> 41) ^ hashed
+        }
+        return Int(truncatingIfNeeded: Self.mix(combined ^ seed))
+    }
+
+    /// Where the child with these label values sits in `children`, if there is one.
+    func position(of values: UnsafeBufferPointer<String>, hash: Int) -> Int? {
+        slots.withUnsafeBufferPointer { slots in
+            children.withUnsafeBufferPointer { children in
+                let mask = slots.count - 1
+                var slot = hash & mask
+                while true {
+                    let position = Int(slots[slot]) - 1
+                    if position < 0 { return nil }
+                    if children[position].hash == hash, Self.equal(children[position].labelValues, values) { return position }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+    }
+
+    private static func equal(_ stored: [String], _ values: UnsafeBufferPointer<String>) -> Bool {
+        stored.withUnsafeBufferPointer { stored in
+            for index in stored.indices where stored[index] != values[index] { return false }
+            return true
+        }
+    }
+
+    /// Adds a child whose label values are not in the table yet.
+    mutating func insert(_ child: Child) {
+        if (children.count + 1) * 2 > slots.count { rebuildSlots(count: slots.count * 2) }
+        children.append(child)
+        place(position: children.count - 1)
+        sorted = nil
+    }
+
+    /// Removes the child at `position`; the last child moves into its place.
+    mutating func remove(at position: Int) {
+        let mask = slots.count - 1
+        // Backward-shift deletion: pull later entries of the probe run into the gap, so
+        // that every lookup still finds its entry without passing an empty slot.
+        var gap = slot(holding: position)
+        var next = (gap + 1) & mask
+        while slots[next] != 0 {
+            let home = children[Int(slots[next]) - 1].hash & mask
+            // The entry may move into the gap unless its home lies cyclically in (gap, next].
+            let homeAfterGap = next > gap ? (home > gap && home <= next) : (home > gap || home <= next)
+            if !homeAfterGap {
+                slots[gap] = slots[next]
+                gap = next
+            }
+            next = (next + 1) & mask
+        }
+        slots[gap] = 0
+        let last = children.count - 1
+        if position != last {
+            slots[slot(holding: last)] = Int32(position + 1)
+            children.swapAt(position, last)
+        }
+        children.removeLast()
+        sorted = nil
+    }
+
+    /// Removes every child.
+    mutating func removeAll() {
+        children.removeAll()
+        slots = [Int32](repeating: 0, count: 8)
+        sorted = []
+    }
+
+    /// Positions in `children` in the order of their label values, sorted when stale.
+    mutating func sortedPositions() -> [Int32] {
+        if let sorted { return sorted }
+        let order = children.withUnsafeBufferPointer { children in
+            (0..<Int32(children.count)).sorted {
+                children[Int($0)].labelValues.lexicographicallyPrecedes(children[Int($1)].labelValues)
+            }
+        }
+        sorted = order
+        return order
+    }
+
+    /// The slot that points at `position`.
+    private func slot(holding position: Int) -> Int {
+        let mask = slots.count - 1
+        var slot = children[position].hash & mask
+        while Int(slots[slot]) != position + 1 { slot = (slot + 1) & mask }
+        return slot
+    }
+
+    /// Points the first free slot of the child's probe run at `position`.
+    private mutating func place(position: Int) {
+        let mask = slots.count - 1
+        var slot = children[position].hash & mask
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(position + 1)
+    }
+
+    private mutating func rebuildSlots(count: Int) {
+        slots = [Int32](repeating: 0, count: count)
+        for position in children.indices { place(position: position) }
+    }
+
+    /// Folds 64 bits into 64 bits through a full 128-bit multiply, so every input bit
+    /// reaches every output bit.
+    @inline(__always)
+    private static func mix(_ value: UInt64) -> UInt64 {
+        let product = value.multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+        return product.high ^ product.low
+    }
+
+    /// The seeded hash of some bytes and their count, taken eight bytes at a time.
+    ///
+    /// The last word read may overlap the one before (reading past the end is not
+    /// allowed); that is fine for a hash, which only has to be the same for the same bytes.
+    /// The count is mixed in too, so that "ab" + "c" and "a" + "bc" hash differently.
+    @inline(__always)
+    private static func hash(bytes: UnsafeBufferPointer<UInt8>, seed: UInt64) -> UInt64 {
+        let count = bytes.count
+        guard count > 0, let base = bytes.baseAddress else { return mix(seed) }
+        let raw = UnsafeRawPointer(base)
+        var state = seed
+        let last: UInt64
+        if count >= 8 {
+            var offset = 0
+            while offset + 8 < count {
+                state = mix(state ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                offset += 8
+            }
+            last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else if count >= 4 {
+            let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let high = UInt64(raw.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+            last = low | high << 32
+        } else {
+            last = UInt64(base[0]) | UInt64(base[count / 2]) << 8 | UInt64(base[count - 1]) << 16
+        }
+        return mix((state &+ UInt64(truncatingIfNeeded: count)) ^ last)
+    }
+
+    private static func hash(bytes: [UInt8], seed: UInt64) -> UInt64 {
+        bytes.withUnsafeBufferPointer { hash(bytes: $0, seed: seed) }
+    }
+}
