@@ -106,4 +106,45 @@ final class ExpositionGoldenTests: XCTestCase {
         _ = try registry.makeCounterFamily(name: "errors", help: "", labelNames: ["kind"])
         XCTAssertEqual(PrometheusTextEncoder().render(registry), "# TYPE errors_total counter\n")
     }
+    /// A registry's families hand the encoders each series' label pairs already written
+    /// out; snapshots built by hand do not, and the encoders escape the values themselves.
+    /// Both ways must give the same bytes, hostile label values included.
+    func testPreparedLabelPairsMatchPairsWrittenByTheEncoder() throws {
+        let registry = Registry(clock: ManualClock(1_700_000_000))
+        let hostile = ["", "plain", #"a"b"#, #"back\slash"#, "new\nline", "line\nfeed\n", "héllo wörld ✓", #"{}=,""#, "x\\"]
+        let counters = try registry.makeCounterFamily(name: "c", help: "h", labelNames: ["first", "second"])
+        let gauges = try registry.makeGaugeFamily(name: "g", help: "h", labelNames: ["value"])
+        let histograms = try registry.makeHistogramFamily(name: "h_seconds", help: "h", labelNames: ["value"], buckets: [1])
+        let summaries = try registry.makeSummaryFamily(
+            name: "s", help: "h", labelNames: ["value"], objectives: [SummaryObjective(quantile: 0.5, error: 0.05)])
+        for (index, value) in hostile.enumerated() {
+            try counters.labels(value, hostile[(index + 1) % hostile.count]).inc(by: Double(index))
+            try gauges.labels(value).set(Double(index))
+            try histograms.labels(value).observe(Double(index))
+            try summaries.labels(value).observe(Double(index))
+        }
+        let collected = registry.collect()
+        XCTAssertTrue(collected.allSatisfy(\.labelsWritten), "a registry's snapshots carry their label pairs")
+        let byHand = collected.map {
+            MetricFamilySnapshot(name: $0.name, type: $0.type, help: $0.help, unit: $0.unit, labelNames: $0.labelNames, series: $0.series)
+        }
+        XCTAssertFalse(byHand.contains(where: \.labelsWritten))
+        for format in [ExpositionFormat.prometheus, .openmetrics] {
+            let prepared = String(decoding: format.encode(collected), as: UTF8.self)
+            XCTAssertEqual(prepared, String(decoding: format.encode(byHand), as: UTF8.self), "\(format)")
+            XCTAssertTrue(prepared.contains(#"c_total{first="a\"b",second="back\\slash"}"#), prepared)
+        }
+    }
+
+    /// Series moved into a family snapshot with other label names are written with those
+    /// names, not with the pairs their own family prepared.
+    func testSeriesRelabelledByHandAreNotWrittenWithTheirOldPairs() throws {
+        let registry = Registry()
+        try registry.makeCounterFamily(name: "c", help: "h", labelNames: ["old"]).labels("v").inc()
+        let family = try XCTUnwrap(registry.collect().first)
+        let renamed = MetricFamilySnapshot(
+            name: "c", type: .counter, help: "h", unit: nil, labelNames: ["new"], series: family.series)
+        XCTAssertEqual(String(decoding: ExpositionFormat.prometheus.encode([renamed]), as: UTF8.self),
+                       "# HELP c_total h\n# TYPE c_total counter\nc_total{new=\"v\"} 1\n")
+    }
 }

@@ -17,14 +17,27 @@ public struct MetricFamilySnapshot: Sendable, Equatable {
     public let labelNames: [String]
     /// One entry per label set, sorted by label values.
     public let series: [SeriesSnapshot]
+    /// Whether the series' `writtenLabels` were made for these label names, which only a
+    /// family's own `collect()` vouches for; the encoders ignore them otherwise.
+    let labelsWritten: Bool
 
     public init(name: String, type: MetricType, help: String, unit: String?, labelNames: [String], series: [SeriesSnapshot]) {
+        self.init(name: name, type: type, help: help, unit: unit, labelNames: labelNames, series: series, labelsWritten: false)
+    }
+
+    init(name: String, type: MetricType, help: String, unit: String?, labelNames: [String], series: [SeriesSnapshot], labelsWritten: Bool) {
         self.name = name
         self.type = type
         self.help = help
         self.unit = unit
         self.labelNames = labelNames
         self.series = series
+        self.labelsWritten = labelsWritten
+    }
+
+    public static func == (left: MetricFamilySnapshot, right: MetricFamilySnapshot) -> Bool {
+        left.name == right.name && left.type == right.type && left.help == right.help && left.unit == right.unit
+            && left.labelNames == right.labelNames && left.series == right.series
     }
 }
 
@@ -34,11 +47,45 @@ public struct SeriesSnapshot: Sendable, Equatable {
     public let value: SeriesValue
     /// When the series was created, in seconds since the epoch (OpenMetrics `_created`).
     public let created: Double
+    /// The series' label pairs already written out, when its family keeps them (a
+    /// registry's families do); the encoders copy them instead of escaping every value
+    /// on every scrape. Derived from the family's label names and `labelValues`, so it
+    /// takes no part in equality.
+    let writtenLabels: WrittenLabels?
 
     public init(labelValues: [String], value: SeriesValue, created: Double) {
+        self.init(labelValues: labelValues, value: value, created: created, writtenLabels: nil)
+    }
+
+    init(labelValues: [String], value: SeriesValue, created: Double, writtenLabels: WrittenLabels?) {
         self.labelValues = labelValues
         self.value = value
         self.created = created
+        self.writtenLabels = writtenLabels
+    }
+
+    public static func == (left: SeriesSnapshot, right: SeriesSnapshot) -> Bool {
+        left.labelValues == right.labelValues && left.value == right.value && left.created == right.created
+    }
+}
+
+/// A series' label pairs as both text formats write them between the braces,
+/// `name="value",…` with the values escaped.
+///
+/// They are the part between the braces of the series' identity, `name{name="value",…}`,
+/// which a family builds once per child for its messages: keeping the identity and where
+/// the pairs start costs no memory beyond that string.
+struct WrittenLabels: Sendable {
+    /// `name{pairs}`; the pairs run from `start` to the closing brace.
+    let identity: String
+    let start: Int
+
+    /// Calls `body` with the bytes of the pairs.
+    @inline(__always)
+    func withPairs<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        withUTF8(of: identity) { bytes in
+            body(UnsafeBufferPointer(rebasing: bytes[start..<(bytes.count - 1)]))
+        }
     }
 }
 

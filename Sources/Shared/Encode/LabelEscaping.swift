@@ -91,39 +91,3 @@ enum LabelEscaping {
         return found != 0
     }
 }
-
-/// Copies `count` bytes between buffers that do not overlap.
-///
-/// The exposition is written in pieces of a few bytes to a few dozen. Up to 32 bytes are
-/// moved here as at most four overlapping words (fewer for shorter pieces), which costs
-/// less than a call to memcpy; longer pieces go to memcpy.
-@inline(__always)
-func copyBytes(from source: UnsafePointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>, count: Int) {
-    let from = UnsafeRawPointer(source)
-    let to = UnsafeMutableRawPointer(destination)
-    func move<Word>(_: Word.Type, at offset: Int) {
-        to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: Word.self), toByteOffset: offset, as: Word.self)
-    }
-    switch count {
-    case 17...32:
-        move(UInt64.self, at: 0)
-        move(UInt64.self, at: 8)
-        move(UInt64.self, at: count - 16)
-        move(UInt64.self, at: count - 8)
-    case 8...16:
-        move(UInt64.self, at: 0)
-        move(UInt64.self, at: count - 8)
-    case 4...7:
-        move(UInt32.self, at: 0)
-        move(UInt32.self, at: count - 4)
-    case 2...3:
-        move(UInt16.self, at: 0)
-        move(UInt16.self, at: count - 2)
-    case 1:
-        destination[0] = source[0]
-    case 0:
-        break
-    default:
-        to.copyMemory(from: from, byteCount: count)
-    }
-}

@@ -22,8 +22,9 @@ public struct OpenMetricsEncoder: Sendable {
                 writer.appendComment("TYPE", name: name, text: family.type.rawValue)
                 if let unit = family.unit { writer.appendComment("UNIT", name: name, text: unit) }
                 writer.beginFamily(name: name, labelNames: family.labelNames)
-                family.forEachSeries { series, labels in
-                    switch series.value {
+                let writesCreated = includeCreated && family.type != .gauge
+                family.forEachSeries { value, created, labels in
+                    switch value {
                     case .counter(let value):
                         writer.appendSample(suffix: "_total", labels: &labels, value: value)
                     case .gauge(let value):
@@ -33,8 +34,8 @@ public struct OpenMetricsEncoder: Sendable {
                     case .summary(let summary):
                         writer.appendSummary(labels: &labels, summary)
                     }
-                    if includeCreated, family.type != .gauge {
-                        writer.appendSample(suffix: "_created", labels: &labels, value: series.created)
+                    if writesCreated {
+                        writer.appendSample(suffix: "_created", labels: &labels, value: created)
                     }
                 }
             }

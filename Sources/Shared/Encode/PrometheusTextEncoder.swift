@@ -16,8 +16,8 @@ public struct PrometheusTextEncoder: Sendable {
                 if !family.help.isEmpty { writer.appendComment("HELP", name: name, text: family.help, escapeText: true) }
                 writer.appendComment("TYPE", name: name, text: family.type.rawValue)
                 writer.beginFamily(name: name, labelNames: family.labelNames)
-                family.forEachSeries { series, labels in
-                    switch series.value {
+                family.forEachSeries { value, _, labels in
+                    switch value {
                     case .counter(let value), .gauge(let value):
                         writer.appendSample(suffix: "", labels: &labels, value: value)
                     case .histogram(let histogram):
@@ -32,14 +32,24 @@ public struct PrometheusTextEncoder: Sendable {
 }
 
 extension MetricFamilySnapshot {
-    /// Calls `body` with each series and its label values, borrowing rather than copying
-    /// the arrays (a copy would retain and release them for every series).
-    func forEachSeries(_ body: (borrowing SeriesSnapshot, inout SeriesLabels) -> Void) {
+    /// Calls `body` with each series' value, creation time and labels, borrowing rather
+    /// than copying the series' arrays and strings (a copy would retain and release each
+    /// of them for every series; so would passing the whole series).
+    func forEachSeries(_ body: (SeriesValue, _ created: Double, inout SeriesLabels) -> Void) {
         series.withUnsafeBufferPointer { series in
             for index in series.indices {
+                let value = series[index].value
+                let created = series[index].created
                 series[index].labelValues.withUnsafeBufferPointer { values in
-                    var labels = SeriesLabels(values: values)
-                    body(series[index], &labels)
+                    if labelsWritten, let written = series[index].writtenLabels {
+                        written.withPairs { pairs in
+                            var labels = SeriesLabels(values: values, prepared: pairs)
+                            body(value, created, &labels)
+                        }
+                    } else {
+                        var labels = SeriesLabels(values: values)
+                        body(value, created, &labels)
+                    }
                 }
             }
         }

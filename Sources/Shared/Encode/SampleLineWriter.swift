@@ -127,7 +127,9 @@ struct SampleLineWriter: ~Copyable {
         let values = labels.values
         let nameLength = familyPieceEnds[0]
         var longest = nameLength + suffix.utf8CodeUnitCount + extraRoom + 2 * SampleValueText.maximumLength
-        if let written = labels.written {
+        if let prepared = labels.prepared {
+            longest += prepared.count
+        } else if let written = labels.written {
             longest += written.count
         } else if !values.isEmpty {
             longest += familyPieceEnds[values.count] - nameLength
@@ -143,7 +145,10 @@ struct SampleLineWriter: ~Copyable {
         out += suffix.utf8CodeUnitCount
         if !values.isEmpty || extra != nil {
             out.put(UInt8(ascii: "{"))
-            if let written = labels.written {
+            if let prepared = labels.prepared {
+                copyBytes(from: prepared.baseAddress!, to: out, count: prepared.count)
+                out += prepared.count
+            } else if let written = labels.written {
                 copyBytes(from: base + written.lowerBound, to: out, count: written.count)
                 out += written.count
             } else if !values.isEmpty {
@@ -282,18 +287,21 @@ extension UnsafeMutablePointer<UInt8> {
     }
 }
 
-/// The label values of the series being written, and where its label pairs were first written.
+/// The label values of the series being written, and its label pairs written out:
+/// prepared by its family, or where this writer first wrote them.
 ///
-/// It borrows the snapshot's array rather than holding it: holding it would retain and
-/// release it for every series. Use it only inside the `withUnsafeBufferPointer` call
-/// that produced the pointer.
+/// It borrows the snapshot's storage rather than holding it: holding it would retain and
+/// release it for every series. Use it only inside the calls that produced the pointers.
 struct SeriesLabels {
     let values: UnsafeBufferPointer<String>
+    /// The bytes of `name="value",…` as the series' family prepared them, if it did.
+    let prepared: UnsafeBufferPointer<UInt8>?
     /// The bytes of `name="value",…` in the writer's buffer once written.
     var written: Range<Int>?
 
-    init(values: UnsafeBufferPointer<String>) {
+    init(values: UnsafeBufferPointer<String>, prepared: UnsafeBufferPointer<UInt8>? = nil) {
         self.values = values
+        self.prepared = prepared.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
@@ -303,4 +311,40 @@ struct SeriesLabels {
 func withUTF8<Result>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
     if let result = try text.utf8.withContiguousStorageIfAvailable(body) { return result }
     return try Array(text.utf8).withUnsafeBufferPointer(body)
+}
+
+/// Copies `count` bytes between buffers that do not overlap.
+///
+/// The exposition is written in pieces of a few bytes to a few dozen. Up to 32 bytes are
+/// moved here as at most four overlapping words (fewer for shorter pieces), which costs
+/// less than a call to memcpy; longer pieces go to memcpy.
+@inline(__always)
+func copyBytes(from source: UnsafePointer<UInt8>, to destination: UnsafeMutablePointer<UInt8>, count: Int) {
+    let from = UnsafeRawPointer(source)
+    let to = UnsafeMutableRawPointer(destination)
+    func move<Word>(_: Word.Type, at offset: Int) {
+        to.storeBytes(of: from.loadUnaligned(fromByteOffset: offset, as: Word.self), toByteOffset: offset, as: Word.self)
+    }
+    switch count {
+    case 17...32:
+        move(UInt64.self, at: 0)
+        move(UInt64.self, at: 8)
+        move(UInt64.self, at: count - 16)
+        move(UInt64.self, at: count - 8)
+    case 8...16:
+        move(UInt64.self, at: 0)
+        move(UInt64.self, at: count - 8)
+    case 4...7:
+        move(UInt32.self, at: 0)
+        move(UInt32.self, at: count - 4)
+    case 2...3:
+        move(UInt16.self, at: 0)
+        move(UInt16.self, at: count - 2)
+    case 1:
+        destination[0] = source[0]
+    case 0:
+        break
+    default:
+        to.copyMemory(from: from, byteCount: count)
+    }
 }

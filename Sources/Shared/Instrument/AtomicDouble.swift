@@ -103,6 +103,7 @@ struct StripedWords: ~Copyable, @unchecked Sendable {
     }
 
     /// Word `word` summed over the blocks, as integers (wrapping, like the adds).
+    @inline(__always)
     func sum(word: Int) -> UInt64 {
         var total = home[word].load(ordering: .relaxed)
         if let others = others.load(ordering: .acquiring) {
@@ -115,6 +116,7 @@ struct StripedWords: ~Copyable, @unchecked Sendable {
     ///
     /// A series recorded from one thread has only its home block, so its value is exactly
     /// the sum that thread accumulated.
+    @inline(__always)
     func sumDouble(word: Int) -> Double {
         var total = home[word].loadDouble()
         if let others = others.load(ordering: .acquiring) {

@@ -60,13 +60,12 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
             throw MetricsError.wrongLabelValueCount(metric: exposedName, expected: labelNames, got: values.count)
         }
         return lock.withLock {
-            let hash = table.hash(values)
-            if let position = table.position(of: values, hash: hash) {
-                return unsafeDowncast(table.children[position].metric, to: Metric.self)
-            }
+            let (hash, found) = ChildTable.find(values, in: &table)
+            if let found { return unsafeDowncast(found, to: Metric.self) }
             let labelValues = Array(values)
-            let metric = makeChild(identity(labelValues))
-            table.insert(ChildTable.Child(labelValues: labelValues, hash: hash, metric: metric, created: clock.now()))
+            let identity = identity(labelValues)
+            let metric = makeChild(identity)
+            table.insert(ChildTable.Child(labelValues: labelValues, identity: identity, hash: hash, metric: metric, created: clock.now()))
             return metric
         }
     }
@@ -94,6 +93,7 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
     /// The values are read under the family's lock: copying the children out first would
     /// cost more (two reference counts per child) than reading them, which is a few loads each.
     public func collect() -> MetricFamilySnapshot {
+        let pairsStart = labelNames.isEmpty ? nil : labelPairsStart
         let series = lock.withLock {
             let order = table.sortedPositions()
             // Read through buffer pointers: copying a child out of the array would retain
@@ -102,22 +102,33 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
                 [SeriesSnapshot](unsafeUninitializedCapacity: order.count) { series, initialized in
                     for (index, position) in order.enumerated() {
                         let child = Int(position)
-                        let value = readChild(unsafeDowncast(children[child].metric, to: Metric.self))
-                        (series.baseAddress! + index).initialize(
-                            to: SeriesSnapshot(labelValues: children[child].labelValues, value: value, created: children[child].created))
+                        // The table holds the metric for as long as the lock is held, so it is
+                        // lent to `readChild` without a retain and release of its own.
+                        let value = Unmanaged.passUnretained(children[child].metric)._withUnsafeGuaranteedRef {
+                            readChild(unsafeDowncast($0, to: Metric.self))
+                        }
+                        let written = pairsStart.map { WrittenLabels(identity: children[child].identity, start: $0) }
+                        (series.baseAddress! + index).initialize(to: SeriesSnapshot(
+                            labelValues: children[child].labelValues, value: value, created: children[child].created, writtenLabels: written))
                     }
                     initialized = order.count
                 }
             }
         }
-        return MetricFamilySnapshot(name: name, type: type, help: help, unit: unit, labelNames: labelNames, series: series)
+        return MetricFamilySnapshot(name: name, type: type, help: help, unit: unit, labelNames: labelNames, series: series, labelsWritten: true)
     }
 
     private var exposedName: String {
         type == .counter ? name + "_total" : name
     }
 
-    /// `name{label="value",…}`, for messages.
+    /// Where the label pairs start in a child's identity: after the name and its brace.
+    private var labelPairsStart: Int {
+        exposedName.utf8.count + 1
+    }
+
+    /// `name{label="value",…}`, for messages; the exposition copies the part between the
+    /// braces (see `WrittenLabels`), so it is escaped exactly as the text formats escape.
     private func identity(_ values: [String]) -> String {
         guard !values.isEmpty else { return exposedName }
         let pairs = zip(labelNames, values).map { "\($0)=\"\(LabelEscaping.escaped($1))\"" }
@@ -141,9 +152,11 @@ extension MetricFamily: CollectableFamily {}
 /// collisions from being chosen from outside. The order for collection is sorted once and
 /// kept until a child is added or removed, so steady scrapes do not sort at all.
 struct ChildTable {
-    /// One series: its label values, their hash, the metric and when it was created.
+    /// One series: its label values, its identity (see `MetricFamily.identity`), their
+    /// hash, the metric and when it was created.
     struct Child {
         let labelValues: [String]
+        let identity: String
         let hash: Int
         let metric: AnyObject
         let created: Double
@@ -170,6 +183,17 @@ struct ChildTable {
             combined = (combined << 23 | combined >> 41) ^ hashed
         }
         return Int(truncatingIfNeeded: Self.mix(combined ^ seed))
+    }
+
+    /// The hash of these label values and the metric of the child they name, if there is one.
+    ///
+    /// Takes the table `inout`: a family reading its table as a value would copy it first,
+    /// retaining and releasing each of its arrays, which would cost a lookup more than the
+    /// lookup itself.
+    static func find(_ values: UnsafeBufferPointer<String>, in table: inout ChildTable) -> (hash: Int, metric: AnyObject?) {
+        let hash = table.hash(values)
+        guard let position = table.position(of: values, hash: hash) else { return (hash, nil) }
+        return (hash, table.children[position].metric)
     }
 
     /// Where the child with these label values sits in `children`, if there is one.
