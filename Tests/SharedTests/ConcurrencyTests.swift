@@ -79,6 +79,26 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertEqual(series.count, 10)
         XCTAssertTrue(series.allSatisfy { $0.value == .counter(Double(threads * 1_000)) })
     }
+
+    /// Threads started one after another get neighbouring stacks; with the default 8 MiB
+    /// stacks (plus a guard page) or 1 MiB ones, neighbours must record into different
+    /// stripes, whatever the stacks' placement and as deep as the threads are.
+    func testNeighbouringThreadStacksGetDifferentStripes() {
+        let page: UInt = 4_096
+        for stackSize: UInt in [8 << 20, 1 << 20] {
+            for gap in [stackSize, stackSize + page] {
+                var sameStripe = 0
+                var address: UInt = 0x7F00_0000_0000
+                while address < 0x7F00_0000_0000 + 64 << 20 {
+                    if Stripes.stripe(forStackAddress: address) == Stripes.stripe(forStackAddress: address - gap) { sameStripe += 1 }
+                    address += page
+                }
+                XCTAssertEqual(sameStripe, 0, "stacks \(gap) bytes apart")
+            }
+        }
+        let stripes = Set((0..<64).map { Stripes.stripe(forStackAddress: 0x7F00_0000_0000 - UInt($0) * (8 << 20 + 4_096)) })
+        XCTAssertEqual(stripes, Set(0..<Stripes.count), "every stripe is used")
+    }
 }
 
 /// Snapshots taken on one thread, read after.

@@ -137,15 +137,25 @@ enum Stripes {
     static let cacheLine = 64
 
     /// The stripe the calling thread records into.
-    ///
-    /// Derived from the address of a local variable: bits 20 and up tell stacks apart
-    /// whether threads get the default 8 MiB or 1 MiB, and stay the same while one
-    /// thread calls in from nearby frames.
     @inlinable @inline(__always)
     static func current() -> Int {
         var marker: UInt8 = 0
-        let address = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
-        return Int(truncatingIfNeeded: (address >> 20) ^ (address >> 23)) & (count - 1)
+        return stripe(forStackAddress: withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) })
+    }
+
+    /// The stripe of a thread whose stack holds `address`.
+    ///
+    /// Threads started one after another get stacks next to each other: the default 8 MiB
+    /// (and a guard page) apart on Linux, 1 MiB in some runtimes. For two such neighbours at
+    /// the same depth, `address >> 23` differs by 1 or 2 and `address >> 20` by 8 or 9 (8 MiB
+    /// stacks), or by 0 or 1 and by 1 or 2 (1 MiB stacks): either way their sum differs by
+    /// 1, 2 or 3, never by a multiple of 4, so neighbours never share a stripe. (An XOR of the
+    /// two, tried first, put one pair of 1 MiB neighbours in 16 on one stripe.) Threads whose
+    /// stacks are not neighbours share a stripe by chance, one pair in four. The stripe stays
+    /// the same while one thread calls in from nearby frames.
+    @inlinable @inline(__always)
+    static func stripe(forStackAddress address: UInt) -> Int {
+        Int(truncatingIfNeeded: (address >> 20) &+ (address >> 23)) & (count - 1)
     }
 
     /// The words per block for `words` words: rounded up to whole cache lines.
