@@ -124,7 +124,11 @@ final class ExpositionGoldenTests: XCTestCase {
             try summaries.labels(value).observe(Double(index))
         }
         let collected = registry.collect()
-        XCTAssertTrue(collected.allSatisfy(\.labelsWritten), "a registry's snapshots carry their label pairs")
+        XCTAssertTrue(collected.allSatisfy(\.labelsWritten))
+        for family in collected {
+            let keeps = family.type == .counter || family.type == .gauge
+            XCTAssertTrue(family.series.allSatisfy { ($0.writtenLabels != nil) == keeps }, "\(family.name)")
+        }
         let byHand = collected.map {
             MetricFamilySnapshot(name: $0.name, type: $0.type, help: $0.help, unit: $0.unit, labelNames: $0.labelNames, series: $0.series)
         }

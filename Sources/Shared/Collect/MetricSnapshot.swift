@@ -48,8 +48,8 @@ public struct SeriesSnapshot: Sendable, Equatable {
     /// When the series was created, in seconds since the epoch (OpenMetrics `_created`).
     public let created: Double
     /// The series' label pairs already written out, when its family keeps them (a
-    /// registry's families do); the encoders copy them instead of escaping every value
-    /// on every scrape. Derived from the family's label names and `labelValues`, so it
+    /// registry's counter and gauge families do); the encoders copy them instead of
+    /// escaping every value on every scrape. Derived from the family's label names and `labelValues`, so it
     /// takes no part in equality.
     let writtenLabels: WrittenLabels?
 
@@ -73,8 +73,8 @@ public struct SeriesSnapshot: Sendable, Equatable {
 /// `name="value",…` with the values escaped.
 ///
 /// They are the part between the braces of the series' identity, `name{name="value",…}`,
-/// which a family builds once per child for its messages: keeping the identity and where
-/// the pairs start costs no memory beyond that string.
+/// which a family builds once per child for its messages: a counter keeps that string
+/// anyway, so for counters this costs no memory beyond a reference to it.
 struct WrittenLabels: Sendable {
     /// `name{pairs}`; the pairs run from `start` to the closing brace.
     let identity: String

@@ -65,7 +65,8 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
             let labelValues = Array(values)
             let identity = identity(labelValues)
             let metric = makeChild(identity)
-            table.insert(ChildTable.Child(labelValues: labelValues, identity: identity, hash: hash, metric: metric, created: clock.now()))
+            table.insert(ChildTable.Child(
+                labelValues: labelValues, identity: keepsIdentities ? identity : "", hash: hash, metric: metric, created: clock.now()))
             return metric
         }
     }
@@ -93,7 +94,7 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
     /// The values are read under the family's lock: copying the children out first would
     /// cost more (two reference counts per child) than reading them, which is a few loads each.
     public func collect() -> MetricFamilySnapshot {
-        let pairsStart = labelNames.isEmpty ? nil : labelPairsStart
+        let pairsStart = keepsIdentities && !labelNames.isEmpty ? labelPairsStart : nil
         let series = lock.withLock {
             let order = table.sortedPositions()
             // Read through buffer pointers: copying a child out of the array would retain
@@ -120,6 +121,17 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
 
     private var exposedName: String {
         type == .counter ? name + "_total" : name
+    }
+
+    /// Whether each child's identity is kept for the exposition to copy its label pairs from.
+    ///
+    /// A counter keeps its identity anyway, for its error message, so keeping it here costs
+    /// nothing; a gauge's costs a string per series, and saves escaping its label values on
+    /// every scrape, which is most of writing its one line. A histogram or summary series
+    /// writes a dozen lines with the same pairs, escaped once per scrape: there the string
+    /// would cost memory and save almost nothing.
+    private var keepsIdentities: Bool {
+        type == .counter || type == .gauge
     }
 
     /// Where the label pairs start in a child's identity: after the name and its brace.
@@ -152,8 +164,8 @@ extension MetricFamily: CollectableFamily {}
 /// collisions from being chosen from outside. The order for collection is sorted once and
 /// kept until a child is added or removed, so steady scrapes do not sort at all.
 struct ChildTable {
-    /// One series: its label values, its identity (see `MetricFamily.identity`), their
-    /// hash, the metric and when it was created.
+    /// One series: its label values, its identity (see `MetricFamily.identity`; empty
+    /// when the family does not keep identities), their hash, the metric and when it was created.
     struct Child {
         let labelValues: [String]
         let identity: String
