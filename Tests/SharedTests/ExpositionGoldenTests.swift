@@ -124,15 +124,15 @@ final class ExpositionGoldenTests: XCTestCase {
             try summaries.labels(value).observe(Double(index))
         }
         let collected = registry.collect()
-        XCTAssertTrue(collected.allSatisfy(\.labelsWritten))
         for family in collected {
             let keeps = family.type == .counter || family.type == .gauge
-            XCTAssertTrue(family.series.allSatisfy { ($0.writtenLabels != nil) == keeps }, "\(family.name)")
+            XCTAssertEqual(family.labelPairsStart != nil, keeps, "\(family.name)")
+            XCTAssertTrue(family.series.allSatisfy { ($0.identity != nil) == keeps }, "\(family.name)")
         }
         let byHand = collected.map {
             MetricFamilySnapshot(name: $0.name, type: $0.type, help: $0.help, unit: $0.unit, labelNames: $0.labelNames, series: $0.series)
         }
-        XCTAssertFalse(byHand.contains(where: \.labelsWritten))
+        XCTAssertFalse(byHand.contains { $0.labelPairsStart != nil })
         for format in [ExpositionFormat.prometheus, .openmetrics] {
             let prepared = String(decoding: format.encode(collected), as: UTF8.self)
             XCTAssertEqual(prepared, String(decoding: format.encode(byHand), as: UTF8.self), "\(format)")

@@ -17,22 +17,23 @@ public struct MetricFamilySnapshot: Sendable, Equatable {
     public let labelNames: [String]
     /// One entry per label set, sorted by label values.
     public let series: [SeriesSnapshot]
-    /// Whether the series' `writtenLabels` were made for these label names, which only a
-    /// family's own `collect()` vouches for; the encoders ignore them otherwise.
-    let labelsWritten: Bool
+    /// Where the label pairs start in each series' `identity`, when the family kept
+    /// identities made from these label names; only a family's own `collect()` vouches for
+    /// that, so the encoders ignore the identities when this is nil.
+    let labelPairsStart: Int?
 
     public init(name: String, type: MetricType, help: String, unit: String?, labelNames: [String], series: [SeriesSnapshot]) {
-        self.init(name: name, type: type, help: help, unit: unit, labelNames: labelNames, series: series, labelsWritten: false)
+        self.init(name: name, type: type, help: help, unit: unit, labelNames: labelNames, series: series, labelPairsStart: nil)
     }
 
-    init(name: String, type: MetricType, help: String, unit: String?, labelNames: [String], series: [SeriesSnapshot], labelsWritten: Bool) {
+    init(name: String, type: MetricType, help: String, unit: String?, labelNames: [String], series: [SeriesSnapshot], labelPairsStart: Int?) {
         self.name = name
         self.type = type
         self.help = help
         self.unit = unit
         self.labelNames = labelNames
         self.series = series
-        self.labelsWritten = labelsWritten
+        self.labelPairsStart = labelPairsStart
     }
 
     public static func == (left: MetricFamilySnapshot, right: MetricFamilySnapshot) -> Bool {
@@ -47,45 +48,27 @@ public struct SeriesSnapshot: Sendable, Equatable {
     public let value: SeriesValue
     /// When the series was created, in seconds since the epoch (OpenMetrics `_created`).
     public let created: Double
-    /// The series' label pairs already written out, when its family keeps them (a
-    /// registry's counter and gauge families do); the encoders copy them instead of
-    /// escaping every value on every scrape. Derived from the family's label names and `labelValues`, so it
-    /// takes no part in equality.
-    let writtenLabels: WrittenLabels?
+    /// The series' identity, `name{label="value",…}` with the values escaped as both text
+    /// formats escape them, when its family keeps identities (a registry's counter and
+    /// gauge families do). The encoders copy the label pairs between its braces instead of
+    /// escaping every value on every scrape; a counter keeps this string anyway, for its
+    /// error message. Derived from the family's label names and `labelValues`, so it takes
+    /// no part in equality.
+    let identity: String?
 
     public init(labelValues: [String], value: SeriesValue, created: Double) {
-        self.init(labelValues: labelValues, value: value, created: created, writtenLabels: nil)
+        self.init(labelValues: labelValues, value: value, created: created, identity: nil)
     }
 
-    init(labelValues: [String], value: SeriesValue, created: Double, writtenLabels: WrittenLabels?) {
+    init(labelValues: [String], value: SeriesValue, created: Double, identity: String?) {
         self.labelValues = labelValues
         self.value = value
         self.created = created
-        self.writtenLabels = writtenLabels
+        self.identity = identity
     }
 
     public static func == (left: SeriesSnapshot, right: SeriesSnapshot) -> Bool {
         left.labelValues == right.labelValues && left.value == right.value && left.created == right.created
-    }
-}
-
-/// A series' label pairs as both text formats write them between the braces,
-/// `name="value",…` with the values escaped.
-///
-/// They are the part between the braces of the series' identity, `name{name="value",…}`,
-/// which a family builds once per child for its messages: a counter keeps that string
-/// anyway, so for counters this costs no memory beyond a reference to it.
-struct WrittenLabels: Sendable {
-    /// `name{pairs}`; the pairs run from `start` to the closing brace.
-    let identity: String
-    let start: Int
-
-    /// Calls `body` with the bytes of the pairs.
-    @inline(__always)
-    func withPairs<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        withUTF8(of: identity) { bytes in
-            body(UnsafeBufferPointer(rebasing: bytes[start..<(bytes.count - 1)]))
-        }
     }
 }
 

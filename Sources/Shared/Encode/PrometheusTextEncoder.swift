@@ -41,9 +41,10 @@ extension MetricFamilySnapshot {
                 let value = series[index].value
                 let created = series[index].created
                 series[index].labelValues.withUnsafeBufferPointer { values in
-                    if labelsWritten, let written = series[index].writtenLabels {
-                        written.withPairs { pairs in
-                            var labels = SeriesLabels(values: values, prepared: pairs)
+                    if let start = labelPairsStart, let identity = series[index].identity {
+                        // The pairs run from `start` to the identity's closing brace.
+                        withUTF8(of: identity) { bytes in
+                            var labels = SeriesLabels(values: values, prepared: UnsafeBufferPointer(rebasing: bytes[start..<(bytes.count - 1)]))
                             body(value, created, &labels)
                         }
                     } else {

@@ -301,7 +301,7 @@ struct SeriesLabels {
 
     init(values: UnsafeBufferPointer<String>, prepared: UnsafeBufferPointer<UInt8>? = nil) {
         self.values = values
-        self.prepared = prepared.flatMap { $0.isEmpty ? nil : $0 }
+        self.prepared = prepared
     }
 }
 

@@ -108,15 +108,15 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
                         let value = Unmanaged.passUnretained(children[child].metric)._withUnsafeGuaranteedRef {
                             readChild(unsafeDowncast($0, to: Metric.self))
                         }
-                        let written = pairsStart.map { WrittenLabels(identity: children[child].identity, start: $0) }
                         (series.baseAddress! + index).initialize(to: SeriesSnapshot(
-                            labelValues: children[child].labelValues, value: value, created: children[child].created, writtenLabels: written))
+                            labelValues: children[child].labelValues, value: value, created: children[child].created,
+                            identity: pairsStart == nil ? nil : children[child].identity))
                     }
                     initialized = order.count
                 }
             }
         }
-        return MetricFamilySnapshot(name: name, type: type, help: help, unit: unit, labelNames: labelNames, series: series, labelsWritten: true)
+        return MetricFamilySnapshot(name: name, type: type, help: help, unit: unit, labelNames: labelNames, series: series, labelPairsStart: pairsStart)
     }
 
     private var exposedName: String {
@@ -140,7 +140,7 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
     }
 
     /// `name{label="value",…}`, for messages; the exposition copies the part between the
-    /// braces (see `WrittenLabels`), so it is escaped exactly as the text formats escape.
+    /// braces (see `SeriesSnapshot.identity`), so it is escaped exactly as the text formats escape.
     private func identity(_ values: [String]) -> String {
         guard !values.isEmpty else { return exposedName }
         let pairs = zip(labelNames, values).map { "\($0)=\"\(LabelEscaping.escaped($1))\"" }
