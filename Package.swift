@@ -1,51 +1,72 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
-/// The workbook: a metrics engine (`Shared`), one executable per lesson, and the `lesson` command.
-/// No package dependencies: toolchain modules only, so a fresh clone builds offline in seconds.
-let lessons: [(target: String, folder: String)] = [
-    ("Lesson01Exposition", "01-exposition"),
-    ("Lesson02CountersVsGauges", "02-counters-vs-gauges"),
-    ("Lesson03RateAndResets", "03-rate-and-resets"),
-    ("Lesson04LabelsAndCardinality", "04-labels-and-cardinality"),
-    ("Lesson05HistogramBuckets", "05-histogram-buckets"),
-    ("Lesson06HistogramQuantiles", "06-histogram-quantiles"),
-    ("Lesson07SummariesSlidingWindows", "07-summaries-sliding-windows"),
-    ("Lesson08Apdex", "08-apdex"),
-    ("Lesson09PullBasedScraping", "09-pull-based-scraping"),
-    ("Lesson10InstrumentAService", "10-instrument-a-service"),
-    ("Lesson11AlertsAndSlos", "11-alerts-and-slos"),
-]
+/// The workbook: a metrics engine in several modules, each lesson's code, and the `lesson`
+/// command. No package dependencies: toolchain modules only.
+///
+/// The learner's exercises are not here. Each lesson's `main.swift` and `Exercise.swift`
+/// build in the package at `Sources/Lessons` (its own Package.swift), one executable per
+/// lesson, so a half-written exercise breaks only its own lesson: `swift test` and every
+/// other lesson keep building. `swift run lesson N` builds lesson N there on demand.
+
+/// The lesson folders, `01-exposition` …, read from `Sources/Lessons`.
+let lessonFolders = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Sources/Lessons")) ?? [])
+    .filter { $0.count > 3 && $0.prefix(2).allSatisfy(\.isNumber) && $0.dropFirst(2).first == "-" }
+    .sorted()
+
+/// `01-exposition` → `Lesson01Exposition`: the lesson's library (its demo, checks and solution).
+func lessonLibrary(_ folder: String) -> String {
+    "Lesson" + folder.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+}
+
+/// The engine, in the order data flows through it.
+let engine: [Target.Dependency] = ["Platform", "Instrumentation", "HTTP", "TimeSeries", "Scraping", "PromQL"]
 
 let package = Package(
     name: "ObservabilityWorkbook",
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lesson", targets: ["LessonRunner"]),
-        .library(name: "Shared", targets: ["Shared"]),
+        .library(name: "Instrumentation", targets: ["Instrumentation"]),
+        .library(name: "Workbook", targets: ["WorkbookKit"] + lessonFolders.map(lessonLibrary)),
     ],
     targets: [
-        // The metrics engine and the lesson kit every lesson links.
-        .target(name: "Shared", path: "Sources/Shared"),
+        // Every difference between operating systems: the C library, socket flags, threads,
+        // clocks, signals, the executable's path, the terminal's size.
+        .target(name: "Platform", path: "Sources/Shared/Platform"),
+        // Instrument, collect, encode: what a service links to be scraped.
+        .target(name: "Instrumentation", dependencies: ["Platform"], path: "Sources/Shared/Instrumentation"),
+        // Serve: a small HTTP/1.1 server for /metrics and a client.
+        .target(name: "HTTP", dependencies: ["Platform", "Instrumentation"], path: "Sources/Shared/HTTP"),
+        // Store: series identified by label sets, and the samples they hold.
+        .target(name: "TimeSeries", dependencies: ["Platform", "Instrumentation"], path: "Sources/Shared/TimeSeries"),
+        // Scrape: the exposition parser and the scraper, the pull model.
+        .target(name: "Scraping", dependencies: ["Platform", "Instrumentation", "HTTP", "TimeSeries"], path: "Sources/Shared/Scraping"),
+        // Query: PromQL over the store.
+        .target(name: "PromQL", dependencies: ["Platform", "TimeSeries"], path: "Sources/Shared/PromQL"),
+        // Show, and the workbook itself: the manifest of lessons, checks, charts, the lesson program.
+        .target(name: "WorkbookKit", dependencies: engine, path: "Sources/Shared/WorkbookKit"),
 
-        // The `lesson` command. It depends on the lesson executables only so that
-        // `swift run lesson N` builds them; it starts them as child processes.
-        .executableTarget(
-            name: "LessonRunner",
-            dependencies: ["Shared"] + lessons.map { .target(name: $0.target) },
-            path: "Sources/LessonRunner"
-        ),
+        // The `lesson` command. It links no lesson: it builds the one it needs in
+        // Sources/Lessons and starts it as a child process.
+        .executableTarget(name: "LessonRunner", dependencies: engine + ["WorkbookKit"], path: "Sources/LessonRunner"),
 
         // What the tests share: running processes and finding the real tools (promtool, python3).
-        .target(name: "TestSupport", dependencies: ["Shared"], path: "Tests/TestSupport"),
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests"),
+        .target(name: "TestSupport", dependencies: engine + ["WorkbookKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "SharedTests", dependencies: engine + ["WorkbookKit", "TestSupport"], path: "Tests/SharedTests"),
         .testTarget(
             name: "LessonTests",
-            dependencies: ["Shared", "TestSupport"] + lessons.map { .target(name: $0.target) },
+            dependencies: engine + ["WorkbookKit", "TestSupport"] + lessonFolders.map { .target(name: lessonLibrary($0)) },
             path: "Tests/LessonTests"
         ),
-    ] + lessons.map { lesson in
-        // One small executable per lesson, at Sources/Lessons/NN-slug.
-        .executableTarget(name: lesson.target, dependencies: ["Shared"], path: "Sources/Lessons/\(lesson.folder)")
+    ] + lessonFolders.map { folder in
+        // Each lesson's demo, checks and reference solution, at Sources/Lessons/NN-slug; its
+        // program (main.swift) and the learner's Exercise.swift build in Sources/Lessons/Package.swift.
+        .target(
+            name: lessonLibrary(folder), dependencies: engine + ["WorkbookKit"],
+            path: "Sources/Lessons/\(folder)", exclude: ["main.swift", "Exercise.swift"]
+        )
     },
     swiftLanguageModes: [.v6]
 )

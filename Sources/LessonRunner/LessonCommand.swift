@@ -1,5 +1,7 @@
 import Foundation
-import Shared
+import Platform
+import Instrumentation
+import WorkbookKit
 
 /// Parses the `lesson` command line and carries it out.
 struct LessonCommand {
@@ -118,14 +120,9 @@ struct LessonCommand {
         return 2
     }
 
-    /// Starts the lesson's executable with `flags`, its output passed through; nil after saying why it could not.
+    /// Starts the lesson's program with `flags`, its output passed through; nil after saying why it could not.
     private func startLesson(_ lesson: LessonInfo, _ flags: [String], quiet: Bool = false) -> Process? {
-        let folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let executable = folder.appendingPathComponent(lesson.executableName)
-        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-            _ = fail("lesson \(lesson.number)'s program \(lesson.executableName) is not built next to this one; run `swift build`, then try again")
-            return nil
-        }
+        guard let executable = LessonPrograms.locate(lesson) else { return nil }
         // Our own buffered output must come before the child's.
         fflush(nil)
         let process = Process()
@@ -148,7 +145,7 @@ struct LessonCommand {
 
     /// Runs the lesson's executable with `flags` to the end and returns its exit status.
     private func runLesson(_ lesson: LessonInfo, _ flags: [String]) -> Int32 {
-        guard let process = startLesson(lesson, flags) else { return 2 }
+        guard let process = startLesson(lesson, flags) else { return 1 }
         process.waitUntilExit()
         if process.terminationReason == .uncaughtSignal {
             printError("lesson \(lesson.number) stopped with signal \(process.terminationStatus); the message above says why (when checking, the code under test crashed in the check after the last one shown)")

@@ -1,5 +1,8 @@
 import Foundation
-import Shared
+import Platform
+import Instrumentation
+import HTTP
+import WorkbookKit
 
 /// `lesson load [--url URL] [--duration S] [--min-interval S] [--max-interval S]`:
 /// requests against the lesson service, one every 1 to 10 seconds by default, like a

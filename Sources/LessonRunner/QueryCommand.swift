@@ -1,5 +1,9 @@
 import Foundation
-import Shared
+import Platform
+import TimeSeries
+import Scraping
+import PromQL
+import WorkbookKit
 
 /// `lesson query 'EXPR' [--data FILE] [--time T] [--url URL]`: the PromQL subset from the command line.
 ///

@@ -1,5 +1,9 @@
 import Foundation
-import Shared
+import Platform
+import Instrumentation
+import HTTP
+import Scraping
+import WorkbookKit
 
 /// `lesson serve [N|all] [--host H] [--port P]`: keep lesson demos running with simulated
 /// traffic and serve their metrics on `/metrics` (port 3001 unless told otherwise).
@@ -44,14 +48,18 @@ struct ServeCommand {
     private func serveAll(host: String, port: UInt16) -> Int32 {
         var children: [(lesson: LessonInfo, url: String, process: Process)] = []
         for lesson in Workbook.lessons {
-            guard let childPort = try? freePort(),
-                  let process = start(lesson, ["--serve", "--host", "127.0.0.1", "--port", String(childPort)], true)
-            else {
+            guard let childPort = try? freePort() else {
                 stop(children.map(\.process))
-                return fail("could not start lesson \(lesson.number)'s server", status: 1)
+                return fail("no free port for lesson \(lesson.number)'s server", status: 1)
+            }
+            // A lesson whose exercise does not compile has no program; the others still serve.
+            guard let process = start(lesson, ["--serve", "--host", "127.0.0.1", "--port", String(childPort)], true) else {
+                printError("lesson serve: lesson \(lesson.number) is left out (see above); the other lessons are served")
+                continue
             }
             children.append((lesson, "http://127.0.0.1:\(childPort)", process))
         }
+        guard !children.isEmpty else { return fail("no lesson could be started", status: 1) }
         let service = children.first { $0.lesson.number == 10 }?.url
         let sources = children.map { (lesson: $0.lesson.folder, url: $0.url) }
         let reported = Locked<Set<String>>([])

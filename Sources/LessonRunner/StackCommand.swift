@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import Platform
+import WorkbookKit
 
 /// `lesson stack up|down|status`: the docker compose stack in `stack/` (Prometheus, Grafana,
 /// the workbook and a load generator), through `docker compose` or `docker-compose`.

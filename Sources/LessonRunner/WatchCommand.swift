@@ -1,10 +1,12 @@
 import Foundation
-import Shared
+import Platform
+import WorkbookKit
 
 /// `lesson watch N`: re-checks lesson N's exercise every time its file is saved.
 ///
-/// It rebuilds the lesson's program with `swift build` (compiler errors show as they
-/// are), runs its checks, and waits for the next save, until Ctrl-C.
+/// It rebuilds the lesson's program (only that lesson, in the lessons package; compiler
+/// errors show as the compiler wrote them), runs its checks, and waits for the next save,
+/// until Ctrl-C.
 struct WatchCommand {
     let arguments: ArraySlice<String>
     let check: (LessonInfo) -> Int32
@@ -34,23 +36,19 @@ struct WatchCommand {
         }
     }
 
-    /// Builds the lesson's program; false (after the compiler has said why) when it does not compile.
+    /// Builds the lesson's program; false, after showing the compiler's messages, when it does not compile.
     private func build(_ lesson: LessonInfo, in root: URL) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "build", "--package-path", root.path, "--product", lesson.executableName]
-        process.standardOutput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            _ = fail("could not run swift build: \(error.localizedDescription)", status: 1)
+        switch LessonBuild(root: root).build(lesson) {
+        case .built:
+            return true
+        case .doesNotCompile(let messages):
+            print(messages)
+            print("\n\(lesson.exercisePath) does not compile yet; fix the errors above and save again.")
+            return false
+        case .failed(let reason):
+            print(reason)
             return false
         }
-        process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            print("The exercise does not compile yet; fix the errors above and save again.")
-        }
-        return process.terminationStatus == 0
     }
 
     private func fail(_ problem: String, status: Int32 = 2) -> Int32 {

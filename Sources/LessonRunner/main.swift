@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Platform
 
 // The `lesson` command: lists lessons, runs their demos and checks the learner's exercises.
 // Each lesson is its own executable beside this one; this command starts it with flags

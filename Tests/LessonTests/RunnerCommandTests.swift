@@ -1,5 +1,7 @@
 import Foundation
-import Shared
+import Platform
+import HTTP
+import WorkbookKit
 import TestSupport
 import XCTest
 
@@ -8,7 +10,9 @@ final class RunnerCommandTests: XCTestCase {
     private var lessonPath: String { buildProductsFolder + "/lesson" }
 
     private func lesson(_ arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
-        try runProcess(lessonPath, arguments, environment: environment, directory: packageRoot())
+        let progress = NSTemporaryDirectory() + "/workbook-progress-\(ProcessInfo.processInfo.processIdentifier)"
+        return try runProcess(lessonPath, arguments, environment: ["WORKBOOK_PROGRESS_FILE": progress].merging(environment ?? [:]) { $1 },
+                              directory: packageRoot())
     }
 
     /// Starts `lesson serve …` in the background and waits until it answers on `port`.

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import WorkbookKit
 import TestSupport
 import XCTest
 

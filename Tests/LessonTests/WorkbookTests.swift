@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import WorkbookKit
 import TestSupport
 import XCTest
 
@@ -11,7 +11,9 @@ final class WorkbookTests: XCTestCase {
             XCTFail("the lesson command is not built at \(path); run swift build")
             throw CocoaError(.fileNoSuchFile)
         }
-        return try runProcess(path, arguments, directory: directory ?? NSTemporaryDirectory())
+        // Run from the workbook's folder, as a learner does, but keep the learner's progress file out of it.
+        let progress = NSTemporaryDirectory() + "/workbook-progress-\(ProcessInfo.processInfo.processIdentifier)"
+        return try runProcess(path, arguments, environment: ["WORKBOOK_PROGRESS_FILE": progress], directory: directory ?? packageRoot())
     }
 
     func testEveryLessonDemoRunsAndExitsZero() throws {

@@ -1,7 +1,7 @@
 import Dispatch
 import XCTest
 
-@testable import Shared
+@testable import Instrumentation
 
 /// Several threads recording into one metric lose nothing.
 private let threads = 4

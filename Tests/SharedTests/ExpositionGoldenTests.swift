@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Shared
+@testable import Instrumentation
 
 /// The bytes of each metric type in both formats, pinned.
 final class ExpositionGoldenTests: XCTestCase {

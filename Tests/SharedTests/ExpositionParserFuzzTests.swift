@@ -1,4 +1,6 @@
-import Shared
+import Platform
+import Instrumentation
+import Scraping
 import XCTest
 
 /// The parser against inputs nobody wrote on purpose: mutated expositions and random bytes.

@@ -1,4 +1,7 @@
-import Shared
+import Platform
+import Instrumentation
+import Scraping
+import WorkbookKit
 import XCTest
 
 /// The exposition parser: what the encoders write reads back exactly, every rule of both

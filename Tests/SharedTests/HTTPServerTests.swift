@@ -3,10 +3,10 @@ import TestSupport
 import XCTest
 
 #if canImport(Glibc)
-import Glibc
 #endif
 
-@testable import Shared
+@testable import Platform
+@testable import HTTP
 
 /// The HTTP/1.1 server speaks the protocol: framing, keep-alive, pipelining, the error
 /// statuses, binding and stopping; and the client reports failures in one line.
@@ -429,7 +429,7 @@ final class LoopbackConnection {
 
     /// Connects to `host:port` (IPv4); throws when nothing accepts there.
     init(port: UInt16, host: String = "127.0.0.1") throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = socket(AF_INET, Sockets.streamType, 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -459,7 +459,7 @@ final class LoopbackConnection {
     func send(_ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            let count = bytes.withUnsafeBytes { Sockets.send(descriptor, $0.baseAddress! + sent, $0.count - sent) }
             guard count > 0 else { return false }
             sent += count
         }
@@ -554,7 +554,7 @@ final class RawListener: @unchecked Sendable {
     let port: UInt16
 
     init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let listener = socket(AF_INET, Sockets.streamType, 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
@@ -584,7 +584,7 @@ final class RawListener: @unchecked Sendable {
         guard connection >= 0 else { return }
         var request = [UInt8](repeating: 0, count: 4096)
         _ = recv(connection, &request, request.count, 0)
-        _ = Glibc.send(connection, reply, reply.utf8.count, Int32(MSG_NOSIGNAL))
+        _ = Sockets.send(connection, reply, reply.utf8.count)
         close(connection)
     }
 }

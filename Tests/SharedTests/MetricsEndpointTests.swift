@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 
-@testable import Shared
+@testable import Platform
+@testable import Instrumentation
+@testable import HTTP
 
 /// `/metrics` answers in the format the scraper asks for, byte for byte what the encoder writes.
 final class MetricsEndpointTests: XCTestCase {

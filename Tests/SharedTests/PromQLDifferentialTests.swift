@@ -2,7 +2,11 @@ import Foundation
 import TestSupport
 import XCTest
 
-@testable import Shared
+@testable import Platform
+@testable import Instrumentation
+@testable import TimeSeries
+@testable import PromQL
+@testable import WorkbookKit
 
 /// The PromQL subset against the real Prometheus, on the same samples.
 ///

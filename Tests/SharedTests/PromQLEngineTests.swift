@@ -1,6 +1,8 @@
 import XCTest
 
-@testable import Shared
+@testable import Platform
+@testable import TimeSeries
+@testable import PromQL
 
 final class PromQLEngineTests: XCTestCase {
     private let minute: Int64 = 60_000

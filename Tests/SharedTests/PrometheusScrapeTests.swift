@@ -2,7 +2,9 @@ import Foundation
 import TestSupport
 import XCTest
 
-@testable import Shared
+@testable import Platform
+@testable import Instrumentation
+@testable import HTTP
 
 /// A real Prometheus scrapes the server and stores what it serves, in both formats.
 ///

@@ -2,7 +2,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-@testable import Shared
+@testable import Instrumentation
+@testable import WorkbookKit
 
 /// The objectives Prometheus client libraries suggest for latency summaries.
 let usualQuantileObjectives = [

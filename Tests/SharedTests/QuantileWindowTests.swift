@@ -1,7 +1,8 @@
 import TestSupport
 import XCTest
 
-@testable import Shared
+@testable import Instrumentation
+@testable import WorkbookKit
 
 /// Expiry, rotation and batching of the summary's sliding window, with time passed in.
 final class QuantileWindowTests: XCTestCase {

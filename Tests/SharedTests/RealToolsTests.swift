@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-@testable import Shared
+@testable import Instrumentation
 
 /// The exposition checked by the real tools: promtool's linter and Python's reference parsers.
 final class RealToolsTests: XCTestCase {

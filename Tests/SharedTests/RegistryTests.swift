@@ -1,6 +1,6 @@
 import XCTest
 
-@testable import Shared
+@testable import Instrumentation
 
 final class RegistryTests: XCTestCase {
     func testCollectsFamiliesByNameAndSeriesByLabelValues() throws {

@@ -1,6 +1,10 @@
 import XCTest
 
-@testable import Shared
+@testable import Instrumentation
+@testable import HTTP
+@testable import TimeSeries
+@testable import Scraping
+@testable import PromQL
 
 final class ScraperTests: XCTestCase {
     private struct FixedSource: ScrapeSource {
@@ -127,53 +131,5 @@ final class ScraperTests: XCTestCase {
         let stored = store.select([try LabelMatcher("__name__", .equal, "served_total")], from: 0, through: .max)
         XCTAssertEqual(stored.first?.samples.map(\.value), [7])
         XCTAssertEqual(stored.first?.labels["instance"], "127.0.0.1:\(server.port)")
-    }
-}
-
-final class ScrapeLoopTests: XCTestCase {
-    func testScrapesEveryIntervalUntilStopped() throws {
-        let registry = Registry()
-        let requests = try registry.makeCounter(name: "served", help: "Served.")
-        let server = HTTPServer(port: 0, handler: MetricsEndpoint(registry: registry).makeHandler())
-        try server.start()
-        defer { server.stop() }
-        let store = SeriesStore()
-        let loop = ScrapeLoop(
-            scraper: Scraper(store: store, timeout: 1),
-            targets: [Scraper.Target(job: "http", source: HTTPScrapeSource(url: server.url + "/metrics"))],
-            interval: 0.1)
-        loop.start()
-        for _ in 0..<5 {
-            requests.inc()
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        loop.stop()
-        let history = loop.history
-        XCTAssertGreaterThanOrEqual(history.count, 3, "about five rounds in half a second")
-        XCTAssertLessThanOrEqual(history.count, 8, "not more often than the interval")
-        XCTAssertTrue(history.allSatisfy(\.up))
-        let stored = store.select([try LabelMatcher("__name__", .equal, "served_total")], from: 0, through: .max)
-        XCTAssertEqual(stored.first?.samples.count, history.count, "one sample per scrape")
-        XCTAssertEqual(stored.first?.samples.map(\.value), stored.first?.samples.map(\.value).sorted(), "the counter only grows")
-        let gaps = zip(history.dropFirst(), history).map { Double($0.timestamp - $1.timestamp) / 1000 }
-        XCTAssertTrue(gaps.allSatisfy { $0 >= 0.09 }, "rounds start an interval apart: \(gaps)")
-        let after = history.count
-        Thread.sleep(forTimeInterval: 0.25)
-        XCTAssertEqual(loop.history.count, after, "nothing is scraped after stop()")
-    }
-
-    func testADeadTargetDoesNotStopTheLoop() throws {
-        let store = SeriesStore()
-        let port = HTTPServer(port: 0) { HTTPResponse.notFound($0) }
-        try port.start()
-        let deadURL = port.url + "/metrics"
-        port.stop()
-        let loop = ScrapeLoop(scraper: Scraper(store: store, timeout: 0.2),
-                              targets: [Scraper.Target(job: "dead", source: HTTPScrapeSource(url: deadURL))], interval: 0.05)
-        loop.start()
-        Thread.sleep(forTimeInterval: 0.3)
-        loop.stop()
-        XCTAssertGreaterThanOrEqual(loop.history.count, 2)
-        XCTAssertTrue(loop.history.allSatisfy { !$0.up })
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 
-@testable import Shared
+@testable import Instrumentation
+@testable import HTTP
+@testable import WorkbookKit
 
 /// Hostile and careless clients cannot crash the server, wedge it, or keep it from serving
 /// `/metrics`. Timeouts are shrunk to about a second so each test takes a few seconds.

@@ -1,6 +1,7 @@
 import XCTest
 
-@testable import Shared
+@testable import Instrumentation
+@testable import WorkbookKit
 
 final class TerminalChartTests: XCTestCase {
     func testBarsScaleToTheLargestValue() {

@@ -1,4 +1,5 @@
 import Foundation
+import Platform
 
 /// A real Prometheus server started in the foreground for a test, stopped when the test is done.
 ///
@@ -104,7 +105,7 @@ public final class RealPrometheus {
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now.
 public func freeLoopbackPort() throws -> Int {
-    let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let socketDescriptor = socket(AF_INET, Sockets.streamType, 0)
     guard socketDescriptor >= 0 else { throw CocoaError(.fileReadUnknown) }
     defer { close(socketDescriptor) }
     var address = sockaddr_in()

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Platform
 
 /// The real components the engine is checked against: promtool and Python's prometheus_client.
 ///
@@ -22,11 +23,20 @@ public enum RealTools {
     }
 
     /// The path of a `python3` that can import `prometheus_client`, or a skip (a failure under `REQUIRE_REAL_TOOLS=1`).
+    ///
+    /// Tried in order: `$WORKBOOK_PYTHON`, the virtual environment `.ci/run` makes in
+    /// `.build/python`, every `python3` on the PATH, and the system's `/usr/bin/python3` (where
+    /// Debian's and Ubuntu's `python3-prometheus-client` installs it).
     public static func pythonWithPrometheusClient() throws -> String {
-        let python = try find("python3", hint: "apt-get install -y python3")
-        let probe = try runProcess(python, ["-c", "import prometheus_client"])
-        guard probe.status == 0 else { throw missing("Python's prometheus_client", hint: "pip install prometheus-client") }
-        return python
+        var candidates: [String] = []
+        if let chosen = ProcessInfo.processInfo.environment["WORKBOOK_PYTHON"] { candidates.append(chosen) }
+        candidates.append(LearnersExercise.root.appendingPathComponent(".build/python/bin/python3").path)
+        candidates += executables(named: "python3")
+        candidates.append("/usr/bin/python3")
+        for python in candidates where FileManager.default.isExecutableFile(atPath: python) {
+            if try runProcess(python, ["-c", "import prometheus_client"], timeout: 60).status == 0 { return python }
+        }
+        throw missing("Python's prometheus_client", hint: "apt-get install -y python3-prometheus-client, or in a venv: pip install prometheus-client")
     }
 
     private static var required: Bool {
@@ -34,12 +44,14 @@ public enum RealTools {
     }
 
     private static func find(_ tool: String, hint: String) throws -> String {
+        guard let found = executables(named: tool).first else { throw missing(tool, hint: hint) }
+        return found
+    }
+
+    /// Every executable called `tool` on the PATH, in the PATH's order.
+    private static func executables(named tool: String) -> [String] {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for folder in path.split(separator: ":") {
-            let candidate = "\(folder)/\(tool)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        throw missing(tool, hint: hint)
+        return path.split(separator: ":").map { "\($0)/\(tool)" }.filter { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     private static func missing(_ tool: String, hint: String) -> Error {

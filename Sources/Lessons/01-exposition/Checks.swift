@@ -1,9 +1,9 @@
-import Shared
+import WorkbookKit
 
 /// The checks of lesson 1, run against the exercise or the solution.
-enum ExpositionChecks {
+public enum ExpositionChecks {
     /// The signature of `renderSampleLine`.
-    typealias Render = @Sendable (String, [(name: String, value: String)], Double) throws -> String
+    public typealias Render = @Sendable (String, [(name: String, value: String)], Double) throws -> String
 
     static func checks(_ render: @escaping Render) -> [Check] {
         [

@@ -1,4 +1,6 @@
-import Shared
+import Instrumentation
+import TimeSeries
+import WorkbookKit
 
 /// The narrated demo of lesson 1: a small registry, and the text a scrape of it returns.
 enum ExpositionDemo {

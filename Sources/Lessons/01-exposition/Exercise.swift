@@ -1,4 +1,4 @@
-import Shared
+import WorkbookKit
 
 /// Renders one sample line of the Prometheus text format 0.0.4, without a trailing newline.
 ///

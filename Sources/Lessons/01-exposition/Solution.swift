@@ -1,4 +1,4 @@
-import Shared
+import Instrumentation
 
 /// The reference answer to `renderSampleLine` in Exercise.swift. Try the exercise first.
 func solutionRenderSampleLine(name: String, labels: [(name: String, value: String)], value: Double) throws -> String {

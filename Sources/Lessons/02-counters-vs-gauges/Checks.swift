@@ -1,9 +1,9 @@
-import Shared
+import WorkbookKit
 
 /// The checks of lesson 2, run against the exercise or the solution.
-enum CountersVsGaugesChecks {
+public enum CountersVsGaugesChecks {
     /// The signature of `metricKind(for:)`.
-    typealias Classify = @Sendable (Signal) throws -> MetricKind
+    public typealias Classify = @Sendable (Signal) throws -> MetricKind
 
     /// One check per signal, or per pair of signals that measure the same thing from two sides.
     static func checks(_ classify: @escaping Classify) -> [Check] {

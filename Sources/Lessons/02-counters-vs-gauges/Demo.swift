@@ -1,4 +1,8 @@
-import Shared
+import Platform
+import Instrumentation
+import TimeSeries
+import PromQL
+import WorkbookKit
 
 /// The narrated demo of lesson 2: a worker's counters and gauges over a minute, a restart,
 /// and what `increase()` makes of a gauge that was mistaken for a counter.

@@ -1,4 +1,5 @@
-import Shared
+import Lesson02CountersVsGauges
+import WorkbookKit
 
 /// Says whether `signal` should be exposed as a counter or as a gauge.
 ///

@@ -1,5 +1,5 @@
 /// The two ways to expose a number that this lesson is about.
-enum MetricKind: Sendable, Equatable {
+public enum MetricKind: Sendable, Equatable {
     /// A running total: it only goes up while the process runs, and starts again from zero
     /// when the process restarts. Queried through `rate()` or `increase()`.
     case counter
@@ -11,7 +11,7 @@ enum MetricKind: Sendable, Equatable {
 /// Things a service might measure, each to be exposed as a counter or as a gauge.
 ///
 /// Each case says what the number would be at the moment Prometheus scrapes it.
-enum Signal: Sendable, CaseIterable {
+public enum Signal: Sendable, CaseIterable {
     /// Requests the service has answered since it started.
     case requestsServed
     /// Requests that ended in an error since the service started.

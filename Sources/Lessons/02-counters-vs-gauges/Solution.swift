@@ -1,4 +1,3 @@
-import Shared
 
 /// The reference answer to `metricKind(for:)` in Exercise.swift. Try the exercise first.
 func solutionMetricKind(for signal: Signal) throws -> MetricKind {

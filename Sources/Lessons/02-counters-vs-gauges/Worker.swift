@@ -1,4 +1,5 @@
-import Shared
+import Instrumentation
+import WorkbookKit
 
 /// The lesson's worker: a service that takes requests from a queue, a few at a time, and
 /// keeps two counters and three gauges about it.

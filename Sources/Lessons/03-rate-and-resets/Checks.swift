@@ -1,9 +1,9 @@
-import Shared
+import WorkbookKit
 
 /// The checks of lesson 3, run against the exercise or the solution.
-enum RateAndResetsChecks {
+public enum RateAndResetsChecks {
     /// The signature of `counterIncrease(_:)`.
-    typealias Increase = @Sendable ([Double]) throws -> Double
+    public typealias Increase = @Sendable ([Double]) throws -> Double
 
     /// The checks, from a counter without restarts to several restarts and fractional values.
     static func checks(_ increase: @escaping Increase) -> [Check] {

@@ -1,4 +1,7 @@
-import Shared
+import Instrumentation
+import TimeSeries
+import PromQL
+import WorkbookKit
 
 /// The narrated demo of lesson 3: a counter scraped every 15 s, a restart in the middle,
 /// and what the raw value, a naive difference, `increase`, `rate` and `irate` make of it.

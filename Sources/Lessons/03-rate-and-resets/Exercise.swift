@@ -1,4 +1,4 @@
-import Shared
+import WorkbookKit
 
 /// How much a counter went up over `samples`, its values as scraped in time order,
 /// counting through restarts, without extrapolation.

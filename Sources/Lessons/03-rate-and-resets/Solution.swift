@@ -1,4 +1,3 @@
-import Shared
 
 /// The reference answer to `counterIncrease(_:)` in Exercise.swift. Try the exercise first.
 func solutionCounterIncrease(_ samples: [Double]) throws -> Double {

@@ -1,9 +1,9 @@
-import Shared
+import WorkbookKit
 
 /// The checks of lesson 4, run against the exercise or the solution.
-enum LabelsAndCardinalityChecks {
+public enum LabelsAndCardinalityChecks {
     /// The signature of `routeTemplate(for:)`.
-    typealias Template = @Sendable (String) throws -> String
+    public typealias Template = @Sendable (String) throws -> String
 
     /// The checks, one rule of the exercise each, then a batch of paths that must collapse into three routes.
     static func checks(_ template: @escaping Template) -> [Check] {

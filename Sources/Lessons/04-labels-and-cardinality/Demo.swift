@@ -1,4 +1,8 @@
-import Shared
+import Platform
+import Instrumentation
+import TimeSeries
+import PromQL
+import WorkbookKit
 
 /// The narrated demo of lesson 4: one family and its series, the series count exploding
 /// when a raw path or a user id becomes a label, and `sum by` / `sum without` in PromQL.

@@ -1,4 +1,4 @@
-import Shared
+import WorkbookKit
 
 /// The route template of a raw URL path: a label value that stays within a small, fixed set.
 ///

@@ -1,4 +1,3 @@
-import Shared
 
 /// The reference answer to `routeTemplate(for:)` in Exercise.swift. Try the exercise first.
 func solutionRouteTemplate(for path: String) throws -> String {

@@ -1,4 +1,5 @@
-import Shared
+import Instrumentation
+import WorkbookKit
 
 /// One request the lesson's shop answered, with both the route template its router matched
 /// and the raw path the client asked for.

@@ -1,10 +1,4 @@
-import Shared
+import Lesson04LabelsAndCardinality
 
 // Lesson 4: labels and cardinality. See lessons/04-labels-and-cardinality.org.
-LessonProgram(
-    number: 4,
-    demo: { try LabelsAndCardinalityDemo.run($0) },
-    simulate: { registry, tick in try LabelsAndCardinalityDemo.simulate(registry, tick: tick) },
-    exerciseChecks: { LabelsAndCardinalityChecks.checks(routeTemplate) },
-    solutionChecks: { LabelsAndCardinalityChecks.checks(solutionRouteTemplate) }
-).main()
+lessonProgram(exercise: routeTemplate).main()

@@ -1,9 +1,10 @@
-import Shared
+import Instrumentation
+import WorkbookKit
 
 /// The checks of lesson 5, run against the exercise or the solution.
-enum HistogramBucketsChecks {
+public enum HistogramBucketsChecks {
     /// The signature of `cumulativeBucketCounts`: bounds and observations in, one count per bucket out.
-    typealias Count = @Sendable ([Double], [Double]) throws -> [UInt64]
+    public typealias Count = @Sendable ([Double], [Double]) throws -> [UInt64]
 
     /// Every check of the lesson, bound to one implementation of `cumulativeBucketCounts`.
     static func checks(_ count: @escaping Count) -> [Check] {

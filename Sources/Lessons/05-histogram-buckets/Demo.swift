@@ -1,5 +1,7 @@
 import Foundation
-import Shared
+import Platform
+import Instrumentation
+import WorkbookKit
 
 /// The narrated demo of lesson 5: observations counted into cumulative buckets, the
 /// series a scrape sees, and how the choice of bounds decides what a histogram can tell.

@@ -1,4 +1,4 @@
-import Shared
+import WorkbookKit
 
 /// Counts observations into cumulative histogram buckets, the way a scrape exposes them.
 ///

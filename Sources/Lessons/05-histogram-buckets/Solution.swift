@@ -1,4 +1,3 @@
-import Shared
 
 /// The reference answer to `cumulativeBucketCounts` in Exercise.swift. Try the exercise first.
 func solutionCumulativeBucketCounts(upperBounds: [Double], observations: [Double]) throws -> [UInt64] {

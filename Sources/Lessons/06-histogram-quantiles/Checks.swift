@@ -1,13 +1,16 @@
 import Foundation
-import Shared
+import Instrumentation
+import TimeSeries
+import PromQL
+import WorkbookKit
 
 /// The checks of lesson 6, run against the exercise or the solution.
 ///
 /// Interpolation is floating-point arithmetic, and the same formula written in another order
 /// can differ in the last bit, so answers are compared rounded to 9 decimal places.
-enum HistogramQuantilesChecks {
+public enum HistogramQuantilesChecks {
     /// The signature of `quantile`: q, the finite bounds and the cumulative counts (the last is +Inf) in, the estimate out.
-    typealias Quantile = @Sendable (Double, [Double], [Double]) throws -> Double
+    public typealias Quantile = @Sendable (Double, [Double], [Double]) throws -> Double
 
     /// The finite bounds of the example histogram.
     private static let bounds: [Double] = [0.1, 0.2, 1]

@@ -1,5 +1,9 @@
 import Foundation
-import Shared
+import Platform
+import Instrumentation
+import TimeSeries
+import PromQL
+import WorkbookKit
 
 /// The narrated demo of lesson 6: two instances of one service, their latency histograms
 /// scraped into a store, and quantiles estimated with `histogram_quantile`, per instance

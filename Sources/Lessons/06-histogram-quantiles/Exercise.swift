@@ -1,4 +1,4 @@
-import Shared
+import WorkbookKit
 
 /// Estimates the `q` quantile from cumulative bucket counts, as PromQL's `histogram_quantile` does.
 ///

@@ -1,4 +1,3 @@
-import Shared
 
 /// The reference answer to `quantile` in Exercise.swift. Try the exercise first.
 func solutionQuantile(_ q: Double, upperBounds: [Double], cumulativeCounts: [Double]) throws -> Double {

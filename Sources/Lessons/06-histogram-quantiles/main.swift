@@ -1,10 +1,4 @@
-import Shared
+import Lesson06HistogramQuantiles
 
 // Lesson 6: quantiles from buckets. See lessons/06-histogram-quantiles.org.
-LessonProgram(
-    number: 6,
-    demo: { try HistogramQuantilesDemo.run($0) },
-    simulate: { registry, tick in try HistogramQuantilesDemo.simulate(registry, tick: tick) },
-    exerciseChecks: { HistogramQuantilesChecks.checks(quantile) },
-    solutionChecks: { HistogramQuantilesChecks.checks(solutionQuantile) }
-).main()
+lessonProgram(exercise: quantile).main()

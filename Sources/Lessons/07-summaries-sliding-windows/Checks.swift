@@ -1,20 +1,19 @@
-import Shared
+import WorkbookKit
 
 /// What the checks need of a sliding-window counter; the exercise and the solution both have it.
-protocol SlidingWindowCounting {
+public protocol SlidingWindowCounting {
     /// Records `events` events that happened at `time`.
     mutating func add(_ events: Int, at time: Double) throws
     /// The number of events the window holds at `time`.
     mutating func count(at time: Double) throws -> Int
 }
 
-extension SlidingWindowCounter: SlidingWindowCounting {}
 extension SolutionSlidingWindowCounter: SlidingWindowCounting {}
 
 /// The checks of lesson 7, run against the exercise or the solution.
-enum SummariesSlidingWindowsChecks {
+public enum SummariesSlidingWindowsChecks {
     /// Makes an empty window from maxAge, ageBuckets and start.
-    typealias MakeWindow = @Sendable (_ maxAge: Double, _ ageBuckets: Int, _ start: Double) -> any SlidingWindowCounting
+    public typealias MakeWindow = @Sendable (_ maxAge: Double, _ ageBuckets: Int, _ start: Double) -> any SlidingWindowCounting
 
     /// The checks, each on a fresh window. Most use 60 seconds in 3 age buckets from 1000,
     /// so periods of 20 seconds begin at 1000, 1020, 1040, 1060 and so on.

@@ -1,4 +1,8 @@
-import Shared
+import Platform
+import Instrumentation
+import TimeSeries
+import PromQL
+import WorkbookKit
 
 /// The narrated demo of lesson 7: a summary's quantiles over a sliding window, what the
 /// window forgets, and why the quantiles of two instances cannot be averaged.

@@ -1,4 +1,4 @@
-import Shared
+import WorkbookKit
 
 /// Counts events over a sliding time window kept in age buckets, as a summary keeps its quantiles.
 ///

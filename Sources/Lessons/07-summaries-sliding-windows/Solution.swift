@@ -1,4 +1,3 @@
-import Shared
 
 /// The reference answer to `SlidingWindowCounter` in Exercise.swift. Try the exercise first.
 struct SolutionSlidingWindowCounter {

@@ -1,10 +1,7 @@
-import Shared
+import Lesson07SummariesSlidingWindows
 
 // Lesson 7: summaries and sliding windows. See lessons/07-summaries-sliding-windows.org.
-LessonProgram(
-    number: 7,
-    demo: { try SummariesSlidingWindowsDemo.run($0) },
-    simulate: { try SummariesSlidingWindowsDemo.simulate($0, tick: $1) },
-    exerciseChecks: { SummariesSlidingWindowsChecks.checks { SlidingWindowCounter(maxAge: $0, ageBuckets: $1, start: $2) } },
-    solutionChecks: { SummariesSlidingWindowsChecks.checks { SolutionSlidingWindowCounter(maxAge: $0, ageBuckets: $1, start: $2) } }
-).main()
+// The checks drive the exercise through the protocol the lesson defines.
+extension SlidingWindowCounter: SlidingWindowCounting {}
+
+lessonProgram(exercise: { SlidingWindowCounter(maxAge: $0, ageBuckets: $1, start: $2) }).main()

@@ -1,4 +1,4 @@
-import Shared
+import Instrumentation
 
 /// An Apdex threshold (T or 4T) that is not one of the histogram's bucket bounds.
 ///

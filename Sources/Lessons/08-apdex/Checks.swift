@@ -1,12 +1,15 @@
-import Shared
+import Instrumentation
+import TimeSeries
+import PromQL
+import WorkbookKit
 
 /// The checks of lesson 8, run against the exercise or the solution.
 ///
 /// Scores are compared rounded to 9 decimal places: the same formula written in another
 /// order can differ in the last bit.
-enum ApdexChecks {
+public enum ApdexChecks {
     /// The signature of `apdex`: bounds, cumulative counts (the last is +Inf) and T in, the score out.
-    typealias Apdex = @Sendable ([Double], [UInt64], Double) throws -> Double
+    public typealias Apdex = @Sendable ([Double], [UInt64], Double) throws -> Double
 
     /// The bounds most checks use: T = 0.3 s and 4T = 1.2 s are among them.
     private static let bounds: [Double] = [0.1, 0.3, 0.6, 1.2, 2.5]

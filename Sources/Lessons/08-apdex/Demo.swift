@@ -1,4 +1,8 @@
-import Shared
+import Platform
+import Instrumentation
+import TimeSeries
+import PromQL
+import WorkbookKit
 
 /// The narrated demo of lesson 8: half an hour of requests with a slowdown in the middle,
 /// the Apdex score read from the histogram's buckets, then computed in PromQL over time.

@@ -1,4 +1,4 @@
-import Shared
+import WorkbookKit
 
 /// The Apdex score of the requests a latency histogram has counted, for the target time `target` (T, in seconds).
 ///

@@ -1,4 +1,3 @@
-import Shared
 
 /// The reference answer to `apdex` in Exercise.swift. Try the exercise first.
 func solutionApdex(upperBounds: [Double], cumulativeCounts: [UInt64], target: Double) throws -> Double {

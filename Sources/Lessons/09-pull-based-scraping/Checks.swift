@@ -1,9 +1,11 @@
-import Shared
+import TimeSeries
+import Scraping
+import WorkbookKit
 
 /// The checks of lesson 9, run against the exercise or the solution.
-enum ScrapeChecks {
+public enum ScrapeChecks {
     /// The signature of `samplesToStore`.
-    typealias Store = @Sendable ([ScrapedSample]?, String, String, Int64) throws -> [StoredSeriesSample]
+    public typealias Store = @Sendable ([ScrapedSample]?, String, String, Int64) throws -> [StoredSeriesSample]
 
     private static let target = ["job": "shop", "instance": "shop-1:3001"]
 

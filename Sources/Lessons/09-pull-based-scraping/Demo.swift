@@ -1,4 +1,9 @@
-import Shared
+import Platform
+import Instrumentation
+import TimeSeries
+import Scraping
+import PromQL
+import WorkbookKit
 
 /// The narrated demo of lesson 9: a target, a scraper pulling it every 15 seconds, and what the store holds.
 enum ScrapingDemo {

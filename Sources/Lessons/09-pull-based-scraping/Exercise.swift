@@ -1,4 +1,6 @@
-import Shared
+import Lesson09PullBasedScraping
+import Scraping
+import WorkbookKit
 
 /// Turns one scrape of a target into the samples a Prometheus server stores.
 ///

@@ -1,4 +1,5 @@
-import Shared
+import TimeSeries
+import Scraping
 
 /// The reference answer to `samplesToStore` in Exercise.swift. Try the exercise first.
 func solutionSamplesToStore(_ scraped: [ScrapedSample]?, job: String, instance: String, scrapeTime: Int64) throws -> [StoredSeriesSample] {

@@ -1,9 +1,10 @@
-import Shared
+import Instrumentation
+import WorkbookKit
 
 /// The checks of lesson 10, run against the exercise or the solution.
-enum InstrumentChecks {
+public enum InstrumentChecks {
     /// The signature of `instrument`.
-    typealias Instrument = @Sendable (String, String, ServiceMetrics, any MetricsClock, () throws -> Int) throws -> Int
+    public typealias Instrument = @Sendable (String, String, ServiceMetrics, any MetricsClock, () throws -> Int) throws -> Int
 
     /// An error a handler throws in the checks.
     struct HandlerFailed: Error {}

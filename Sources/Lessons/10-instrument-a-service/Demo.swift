@@ -1,5 +1,11 @@
 import Foundation
-import Shared
+import Platform
+import Instrumentation
+import HTTP
+import TimeSeries
+import Scraping
+import PromQL
+import WorkbookKit
 
 /// The narrated demo of lesson 10: a real HTTP service, real requests, and the RED metrics they leave.
 enum ServiceDemo {

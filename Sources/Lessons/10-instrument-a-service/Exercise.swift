@@ -1,4 +1,6 @@
-import Shared
+import Instrumentation
+import Lesson10InstrumentAService
+import WorkbookKit
 
 /// Calls `handler` for one request and records it in the RED metrics.
 ///

@@ -1,4 +1,4 @@
-import Shared
+import Instrumentation
 
 /// The RED metrics of the shop service: Rate and Errors from one counter, Duration from one histogram.
 ///
@@ -6,18 +6,18 @@ import Shared
 /// service: how many requests (rate), how many fail (errors), how long they take
 /// (duration). `code` is a label of the counter rather than a second counter, so the
 /// error ratio is one query: errors over all, both from the same family.
-struct ServiceMetrics: Sendable {
+public struct ServiceMetrics: Sendable {
     /// Requests answered, by method, route template and status code.
-    let requests: MetricFamily<Counter>
+    public let requests: MetricFamily<Counter>
     /// Time from request to response, by method and route template.
-    let duration: MetricFamily<Histogram>
+    public let duration: MetricFamily<Histogram>
     /// Requests being answered right now: a gauge, since it goes down when each one ends.
-    let inFlight: Gauge
+    public let inFlight: Gauge
 
     /// Bounds around the Apdex target T = 0.3 s and 4T = 1.2 s, so lesson 8's score can be read off them.
-    static let durationBuckets: [Double] = [0.05, 0.1, 0.3, 0.6, 1.2, 2.5, 5]
+    public static let durationBuckets: [Double] = [0.05, 0.1, 0.3, 0.6, 1.2, 2.5, 5]
 
-    init(registry: Registry) throws {
+    public init(registry: Registry) throws {
         requests = try registry.makeCounterFamily(
             name: "http_requests_total", help: "HTTP requests answered, by method, route and status code.",
             labelNames: ["method", "route", "code"])

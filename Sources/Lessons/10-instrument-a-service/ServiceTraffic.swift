@@ -1,4 +1,5 @@
-import Shared
+import Instrumentation
+import WorkbookKit
 
 /// Simulated users for `lesson serve`: a few requests a second, recorded without the network.
 enum ServiceTraffic {

@@ -1,5 +1,8 @@
 import Foundation
-import Shared
+import Platform
+import Instrumentation
+import HTTP
+import WorkbookKit
 
 /// A small pretend shop API, instrumented with the RED metrics.
 ///

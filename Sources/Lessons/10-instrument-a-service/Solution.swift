@@ -1,4 +1,4 @@
-import Shared
+import Instrumentation
 
 /// The reference answer to `instrument` in Exercise.swift. Try the exercise first.
 func solutionInstrument(method: String, route: String, metrics: ServiceMetrics, clock: any MetricsClock, handler: () throws -> Int) throws -> Int {

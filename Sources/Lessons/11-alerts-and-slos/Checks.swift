@@ -1,9 +1,9 @@
-import Shared
+import WorkbookKit
 
 /// The checks of lesson 11, run against the exercise or the solution.
-enum AlertsAndSlosChecks {
+public enum AlertsAndSlosChecks {
     /// The signature of `shouldPage`: short-window error ratio, long-window error ratio, SLO.
-    typealias ShouldPage = @Sendable (Double, Double, Double) throws -> Bool
+    public typealias ShouldPage = @Sendable (Double, Double, Double) throws -> Bool
 
     /// The checks, each a case the 1h/5m page rule must decide right.
     static func checks(_ shouldPage: @escaping ShouldPage) -> [Check] {

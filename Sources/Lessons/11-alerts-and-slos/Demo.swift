@@ -1,4 +1,7 @@
-import Shared
+import Instrumentation
+import TimeSeries
+import PromQL
+import WorkbookKit
 
 /// The narrated demo of lesson 11: the workbook's recording and alerting rules, evaluated once
 /// a minute over a simulated service that goes through an outage and a latency incident.

@@ -1,4 +1,4 @@
-import Shared
+import WorkbookKit
 
 /// Decides whether the error budget is burning fast enough to page someone, as the rule
 /// `ErrorBudgetBurn` with `long_window: 1h` in stack/prometheus/rules/workbook.rules.yml does.

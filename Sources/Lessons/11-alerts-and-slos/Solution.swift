@@ -1,4 +1,3 @@
-import Shared
 
 /// The reference answer to `shouldPage` in Exercise.swift. Try the exercise first.
 func solutionShouldPage(shortWindowErrorRatio: Double, longWindowErrorRatio: Double, slo: Double) throws -> Bool {

@@ -1,4 +1,5 @@
-import Shared
+import Instrumentation
+import WorkbookKit
 
 /// The simulated HTTP service the rules watch: lesson 10's metrics, fed with made-up requests.
 struct ServiceTraffic {

@@ -1,0 +1,37 @@
+import Platform
+
+/// A request as the server hands it to a handler: method, path, query, version and headers.
+///
+/// The body, if the client sent one, has already been read and dropped: this server
+/// answers `GET` and `HEAD`, which carry none. The path and query are as sent, not
+/// percent-decoded. A handler can also be called directly with a request made here,
+/// which is how routes are tested without a socket.
+public struct HTTPRequest: Sendable, Equatable {
+    /// The method, case-sensitive as HTTP says: `GET`, `HEAD`.
+    public var method: String
+    /// The path of the request target, without the query: `/metrics`.
+    public var path: String
+    /// What followed the first `?` of the target, without the `?`; empty when there was none.
+    public var query: String
+    /// The version from the request line.
+    public var version: HTTPVersion
+    /// The header fields; look them up in any case: `headers["accept"]`.
+    public var headers: HTTPHeaders
+
+    /// A request, for calling a handler directly.
+    public init(method: String = "GET", path: String, query: String = "", version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:]) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.version = version
+        self.headers = headers
+    }
+
+    /// Whether the client wants the connection kept open after this request's response.
+    ///
+    /// `Connection: close` always ends it; on HTTP/1.0 only `Connection: keep-alive` keeps it.
+    public var wantsKeepAlive: Bool {
+        if headers.contains(token: "close", in: "Connection") { return false }
+        return version.keepsAliveByDefault || headers.contains(token: "keep-alive", in: "Connection")
+    }
+}

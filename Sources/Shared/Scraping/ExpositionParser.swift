@@ -1,0 +1,163 @@
+import Platform
+import Instrumentation
+
+/// Reads the text expositions a `/metrics` endpoint serves back into samples.
+///
+/// Both text formats, with the rules Prometheus itself applies (its `textparse` package)
+/// and, for OpenMetrics, the specification's grammar:
+/// - **0.0.4** (`text/plain; version=0.0.4`): lines `name{label="value",…} value [timestamp]`,
+///   spaces or tabs between tokens, blank lines and `#` comments allowed, `# HELP` and
+///   `# TYPE` metadata, a trailing comma in a label set allowed, timestamps in integer
+///   milliseconds, no final newline needed.
+/// - **OpenMetrics 1.0** (`application/openmetrics-text`): single spaces between tokens,
+///   no blank lines and no comments besides `# HELP`, `# TYPE` and `# UNIT`, timestamps in
+///   seconds, exemplars after ` # ` (checked and skipped), and a final `# EOF` line after
+///   which nothing may follow.
+///
+/// In both, label values are unescaped (`\\`, `\"`, `\n`; any other backslash stays as
+/// written, as in Prometheus) and must be UTF-8. Numbers read as Prometheus reads them, with
+/// Go's `ParseFloat` minus hex and digit separators: decimals with an optional exponent,
+/// `Inf` or `Infinity` with an optional sign and `NaN`, in any case; digits beyond the range
+/// of a `Double` are an error, not infinity. Both formats require a family's lines to stay
+/// together, metadata first; a sample repeated with the same timestamp is passed on as
+/// written (the store keeps the first, as Prometheus does).
+///
+/// Either the whole exposition reads or an `ExpositionParseError` names the first bad line:
+/// a malformed line is never skipped, and a number is never guessed. The parser works on the
+/// UTF-8 bytes in one pass, in time linear in their length, allocating little beyond the
+/// strings and dictionaries it returns.
+/// See https://prometheus.io/docs/instrumenting/exposition_formats/ and
+/// https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md
+public enum ExpositionParser {
+    /// Every sample of the exposition `bytes` in `format`, in the order written.
+    public static func parse(_ bytes: some Collection<UInt8>, format: ExpositionFormat) throws(ExpositionParseError) -> [ScrapedSample] {
+        try read(bytes, format: format).samples
+    }
+
+    /// Every metric family of the exposition `bytes` in `format`, in the order written, each
+    /// with its metadata and samples.
+    public static func parseFamilies(_ bytes: some Collection<UInt8>, format: ExpositionFormat) throws(ExpositionParseError) -> [ScrapedFamily] {
+        let grouper = try read(bytes, format: format)
+        return grouper.families.map { family in
+            ScrapedFamily(
+                name: family.name, type: family.type, help: family.help, unit: family.unit,
+                samples: Array(grouper.samples[family.samples]))
+        }
+    }
+
+    /// Reads the whole exposition from contiguous bytes, copying them first only when the
+    /// collection does not store them contiguously.
+    private static func read(_ bytes: some Collection<UInt8>, format: ExpositionFormat) throws(ExpositionParseError) -> FamilyGrouper {
+        let outcome = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(ExpositionParseError) -> FamilyGrouper in try read(buffer, format: format) }
+        }
+        if let outcome { return try outcome.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(ExpositionParseError) in try read(buffer, format: format) }
+    }
+
+    /// Reads the whole exposition in `buffer`.
+    private static func read(_ buffer: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) throws(ExpositionParseError) -> FamilyGrouper {
+        var reader = Reader(buffer, format: format)
+        try reader.readAll()
+        return reader.grouper
+    }
+
+    /// The state of one parse: where it is, the families so far, and what it can reuse.
+    struct Reader {
+        /// The grammar's bytes by name, visible in the extensions that read each kind of line.
+        typealias Byte = ExpositionParser.Byte
+
+        /// The format being read.
+        let format: ExpositionFormat
+        /// Where reading is.
+        var cursor: Cursor
+        /// The samples and families read so far.
+        var grouper: FamilyGrouper
+        /// Unescaped label values are built here, one value at a time.
+        var scratch: [UInt8] = []
+        /// The previous sample's label set: its bytes (from after `{` through `}`) and what they read as.
+        var previousLabelSet: (bytes: Range<Int>, labels: [String: String]) = (0..<0, [:])
+        /// Where each of the previous sample's label names sits in `previousLabelSet.labels`, by
+        /// position; found when a sample first repeats the names, empty until then.
+        var labelIndices: [Dictionary<String, String>.Index] = []
+        /// The label names of the previous sample, by position, with the bytes they came from.
+        var labelNameCache: [CachedString] = []
+        /// The label values of the previous sample, by position, with the escaped bytes they came from.
+        var labelValueCache: [CachedString] = []
+        /// The labels of the sample being read, in order, before they go into a dictionary.
+        var pendingLabels: [PendingLabel] = []
+
+        /// A reader at the start of `bytes`.
+        init(_ bytes: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) {
+            self.format = format
+            cursor = Cursor(bytes)
+            // One sample per line at most, and a sample line takes at least four bytes (`a 1\n`),
+            // so a file of empty lines does not reserve room for millions of samples.
+            let lines = cursor.countLineFeeds() + 1
+            grouper = FamilyGrouper(format: format, expectedSamples: min(lines, bytes.count / 4 + 1))
+        }
+
+        /// Reads every line, then closes the last family.
+        mutating func readAll() throws(ExpositionParseError) {
+            while true {
+                if cursor.isAtEnd {
+                    guard format == .prometheus else {
+                        throw cursor.error("missing \"# EOF\": an OpenMetrics exposition ends with the line # EOF")
+                    }
+                    break
+                }
+                if format == .prometheus { cursor.skipBlanks() }
+                switch cursor.current {
+                case Byte.lineFeed:
+                    guard format == .prometheus else { throw cursor.error("empty line: OpenMetrics does not allow blank lines") }
+                    cursor.finishLine()
+                case Byte.hash:
+                    if try readCommentLine() == .endOfExposition {
+                        grouper.finish()
+                        return
+                    }
+                default:
+                    try readSampleLine()
+                }
+            }
+            grouper.finish()
+        }
+    }
+
+    /// A string made from a range of the exposition, kept to be reused when the same bytes come again.
+    ///
+    /// A struct rather than a tuple: arrays of tuples copy and destroy their elements through
+    /// generic runtime calls, measurably slower on the per-sample path.
+    struct CachedString {
+        /// Where the bytes the string was made from are.
+        let bytes: Range<Int>
+        /// The string they make.
+        let string: String
+    }
+
+    /// A label read from the current sample, before it goes into the sample's dictionary.
+    struct PendingLabel {
+        /// The label name.
+        let name: String
+        /// Where the name is, for messages.
+        let bytes: Range<Int>
+        /// The value, unescaped.
+        let value: String
+        /// Whether the value is the previous sample's at the same position, so that a copy of
+        /// the previous sample's labels already holds it.
+        let isRepeated: Bool
+    }
+}
+
+extension Array where Element == ExpositionParser.CachedString {
+    /// Keeps `string`, made from the bytes `range`, as the one to reuse at `index`.
+    @inline(__always)
+    mutating func store(_ string: String, from range: Range<Int>, at index: Int) {
+        let entry = ExpositionParser.CachedString(bytes: range, string: string)
+        if index < count {
+            self[index] = entry
+        } else {
+            append(entry)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Instrumentation
+
+/// A condition on one label, as in `{code=~"5.."}`.
+///
+/// A missing label reads as the empty string, so `{team=""}` selects series without a
+/// `team` label and `{team!=""}` those with one. Regular expressions are anchored at both
+/// ends, as Prometheus does: `code=~"5.."` matches `500`, not `1500`.
+public struct LabelMatcher: Sendable, CustomStringConvertible {
+    /// The four kinds of matcher.
+    public enum Kind: String, Sendable {
+        case equal = "=", notEqual = "!=", matchesRegex = "=~", notMatchesRegex = "!~"
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let value: String
+    private let regex: AnchoredRegex?
+
+    /// A matcher; throws when a regular expression does not compile.
+    public init(_ name: String, _ kind: Kind, _ value: String) throws {
+        self.name = name
+        self.kind = kind
+        self.value = value
+        regex = kind == .matchesRegex || kind == .notMatchesRegex ? try AnchoredRegex(value) : nil
+    }
+
+    /// Whether a label whose value is `candidate` ("" when absent) satisfies this matcher.
+    public func matches(_ candidate: String) -> Bool {
+        switch kind {
+        case .equal: candidate == value
+        case .notEqual: candidate != value
+        case .matchesRegex: regex!.matches(candidate)
+        case .notMatchesRegex: !regex!.matches(candidate)
+        }
+    }
+
+    public var description: String {
+        "\(name)\(kind.rawValue)\"\(LabelEscaping.escaped(value))\""
+    }
+}

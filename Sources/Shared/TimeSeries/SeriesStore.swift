@@ -1,0 +1,84 @@
+import Platform
+
+/// One stored sample: a time in milliseconds since the epoch and a value.
+public struct StoredSample: Sendable, Equatable {
+    public let timestamp: Int64
+    public let value: Double
+
+    public init(timestamp: Int64, value: Double) {
+        self.timestamp = timestamp
+        self.value = value
+    }
+
+    /// Whether this is a staleness marker rather than a value.
+    public var isStale: Bool { value.bitPattern == StoredSample.staleNaN.bitPattern }
+
+    /// The NaN with a particular bit pattern that Prometheus writes to mark a series as gone
+    /// (it disappeared from a scrape, or its target went down). Queries treat it as "no value".
+    public static let staleNaN = Double(bitPattern: 0x7FF0_0000_0000_0002)
+}
+
+/// An in-memory time-series store: the samples a scraper appends, read back by queries.
+///
+/// Each series (a `LabelSet`) holds its samples in time order. Like Prometheus it refuses
+/// a sample older than the newest one of its series (out of order) and ignores an exact
+/// duplicate. It is small and linear on purpose: a learner can read all of it.
+public final class SeriesStore: Sendable {
+    private let series = Locked<[LabelSet: [StoredSample]]>([:])
+
+    public init() {}
+
+    /// Appends a sample to the series `labels`. Returns false when it is out of order.
+    @discardableResult
+    public func append(_ labels: LabelSet, timestamp: Int64, value: Double) -> Bool {
+        series.withLock { series in
+            if let last = series[labels]?.last {
+                if timestamp < last.timestamp { return false }
+                if timestamp == last.timestamp {
+                    return last.value.bitPattern == value.bitPattern
+                }
+            }
+            series[labels, default: []].append(StoredSample(timestamp: timestamp, value: value))
+            return true
+        }
+    }
+
+    /// Marks the series `labels` as gone at `timestamp` (a staleness marker).
+    public func markStale(_ labels: LabelSet, timestamp: Int64) {
+        append(labels, timestamp: timestamp, value: StoredSample.staleNaN)
+    }
+
+    /// Every series whose labels satisfy all `matchers`, with its samples in `[start, end]`
+    /// (milliseconds, both inclusive), sorted by labels. Series with no sample there are left out.
+    public func select(_ matchers: [LabelMatcher], from start: Int64, through end: Int64) -> [(labels: LabelSet, samples: [StoredSample])] {
+        let matching = series.withLock { series in
+            series.filter { entry in matchers.allSatisfy { $0.matches(entry.key[$0.name]) } }
+        }
+        return matching.compactMap { labels, samples -> (labels: LabelSet, samples: [StoredSample])? in
+            let first = firstIndex(in: samples, atOrAfter: start)
+            let last = end == .max ? samples.count : firstIndex(in: samples, atOrAfter: end + 1)
+            guard first < last else { return nil }
+            return (labels, Array(samples[first..<last]))
+        }
+        .sorted { $0.labels < $1.labels }
+    }
+
+    /// Every series' labels, sorted.
+    public var allSeries: [LabelSet] {
+        series.withLock { Array($0.keys) }.sorted()
+    }
+
+    /// The number of samples held, staleness markers included.
+    public var sampleCount: Int {
+        series.withLock { $0.values.reduce(0) { $0 + $1.count } }
+    }
+
+    private func firstIndex(in samples: [StoredSample], atOrAfter timestamp: Int64) -> Int {
+        var low = 0, high = samples.count
+        while low < high {
+            let middle = (low + high) / 2
+            if samples[middle].timestamp < timestamp { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import HTTP
+import TestSupport
+import WorkbookKit
+import XCTest
+
+/// The lessons package (`Sources/Lessons/Package.swift`): one program per lesson, built on
+/// demand, so that a half-written exercise stops only its own lesson.
+final class LessonsPackageTests: XCTestCase {
+    /// The lessons package's products, as SwiftPM reads its manifest.
+    private func lessonProducts() throws -> [String: [String]] {
+        let result = try runProcess("/usr/bin/env", ["swift", "package", "--package-path", packageRoot() + "/Sources/Lessons", "dump-package"], timeout: 300)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        var products: [String: [String]] = [:]
+        for product in json?["products"] as? [[String: Any]] ?? [] {
+            products[product["name"] as? String ?? ""] = product["targets"] as? [String] ?? []
+        }
+        return products
+    }
+
+    func testEveryLessonHasOneProgramAndTheStackImageBuildsAndShipsEachOne() throws {
+        let products = try lessonProducts()
+        XCTAssertEqual(Set(products.keys), Set(Workbook.lessons.map(\.executableName)), "one program per lesson in the manifest, no more")
+        for lesson in Workbook.lessons {
+            XCTAssertEqual(products[lesson.executableName], [lesson.libraryName + "Program"])
+        }
+        // No Docker engine runs here, so the image's build steps are read against the manifest.
+        let dockerfile = try String(contentsOfFile: packageRoot() + "/stack/Dockerfile", encoding: .utf8)
+        let build = try XCTUnwrap(dockerfile.split(separator: "\n").first { $0.contains("--package-path Sources/Lessons") },
+                                  "the image must build the lessons package")
+        XCTAssertFalse(build.contains("--product"), "the image builds every lesson's product, not a chosen few: \(build)")
+        XCTAssertTrue(build.contains("-c release") && build.contains("--scratch-path .build/lessons"), String(build))
+        let copy = try XCTUnwrap(dockerfile.split(separator: "\n").first { $0.contains("cp .build/release/lesson ") })
+        let pattern = try XCTUnwrap(copy.split(separator: " ").first { $0.hasPrefix(".build/lessons/release/") })
+        let glob = pattern.dropFirst(".build/lessons/release/".count)
+        for lesson in Workbook.lessons {
+            XCTAssertTrue(Self.matches(glob: String(glob), lesson.executableName), "\(pattern) must copy \(lesson.executableName)")
+        }
+        XCTAssertTrue(dockerfile.contains(#"CMD ["lesson", "serve", "all""#))
+    }
+
+    /// A shell glob with `*` and `[0-9]` only, enough for the Dockerfile's copy line.
+    private static func matches(glob: String, _ name: String) -> Bool {
+        let pattern = "^" + NSRegularExpression.escapedPattern(for: glob)
+            .replacingOccurrences(of: "\\*", with: ".*").replacingOccurrences(of: "\\[0-9\\]", with: "[0-9]") + "$"
+        return name.range(of: pattern, options: .regularExpression) != nil
+    }
+
+    /// In a copy of the workbook whose lesson 3 exercise does not compile: the workbook and its
+    /// tests still build, every other lesson's commands work, `check 3` shows the compiler's
+    /// message, and `swift test` fails lesson 3's exercise test alone, naming the file.
+    func testAnExerciseThatDoesNotCompileStopsOnlyItsOwnLesson() throws {
+        if ProcessInfo.processInfo.environment["WORKBOOK_THREAD_SANITIZER"] != nil {
+            throw XCTSkip("builds a copy of the workbook; the plain `swift test` run does it")
+        }
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-broken-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: copy) }
+        for item in ["Package.swift", "Sources", "Tests", "lessons", "stack"] {
+            try FileManager.default.copyItem(at: LearnersExercise.root.appendingPathComponent(item), to: copy.appendingPathComponent(item))
+        }
+        // Every exercise as shipped (the learner's own work stays out of the copy), then lesson 3 broken.
+        for lesson in Workbook.lessons {
+            let exercise = copy.appendingPathComponent(lesson.exercisePath)
+            let shipped = try runProcess("/usr/bin/env", ["git", "-C", packageRoot(), "show", "HEAD:" + lesson.exercisePath], timeout: 60)
+            if shipped.status == 0 { try shipped.stdout.write(to: exercise, atomically: true, encoding: .utf8) }
+        }
+        let broken = copy.appendingPathComponent(Workbook.lessons[2].exercisePath)
+        let source = try String(contentsOf: broken, encoding: .utf8)
+        try source.replacingOccurrences(of: "throw NotAttemptedYet()", with: "let halfWritten: Int = \"not yet\"\n    throw NotAttemptedYet()")
+            .write(to: broken, atomically: true, encoding: .utf8)
+
+        let swiftBuild = try runProcess("/usr/bin/env", ["swift", "build", "--build-tests"], directory: copy.path, timeout: 1200)
+        XCTAssertEqual(swiftBuild.status, 0, "the workbook and its tests build around a broken exercise:\n\(swiftBuild.stdout.suffix(3000))\(swiftBuild.stderr.suffix(2000))")
+        let lesson = copy.appendingPathComponent(".build/debug/lesson").path
+        let progress = copy.appendingPathComponent("progress").path
+        func run(_ arguments: [String]) throws -> ProcessResult {
+            try runProcess(lesson, arguments, environment: ["WORKBOOK_PROGRESS_FILE": progress], directory: copy.path, timeout: 900)
+        }
+        let list = try run(["list"])
+        XCTAssertEqual(list.status, 0, list.stderr)
+        XCTAssertTrue(list.stdout.contains("histogram-buckets"))
+        let hint = try run(["hint", "5"])
+        XCTAssertEqual(hint.status, 0, hint.stderr)
+        XCTAssertTrue(hint.stdout.contains(Workbook.lessons[4].hint))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: copy.appendingPathComponent(".build/lessons").path),
+                       "list and hint build no lesson")
+        let demo = try run(["5"])
+        XCTAssertEqual(demo.status, 0, demo.stderr)
+        XCTAssertTrue(demo.stdout.contains(Workbook.lessons[4].notesPath))
+        let check5 = try run(["check", "5"])
+        XCTAssertEqual(check5.status, 1, "untouched, so not passed: \(check5.stderr)")
+        XCTAssertTrue(check5.stdout.contains("not attempted yet"), check5.stdout)
+        let solution5 = try run(["check", "5", "--solution"])
+        XCTAssertEqual(solution5.status, 0, solution5.stdout + solution5.stderr)
+        let check3 = try run(["check", "3"])
+        XCTAssertEqual(check3.status, 1)
+        XCTAssertTrue(check3.stderr.contains("Sources/Lessons/03-rate-and-resets/Exercise.swift:"), check3.stderr)
+        XCTAssertTrue(check3.stderr.contains("error: cannot convert value of type 'String' to specified type 'Int'"), check3.stderr)
+        XCTAssertTrue(check3.stderr.contains("let halfWritten: Int = \"not yet\""), "the compiler's source excerpt is shown: \(check3.stderr)")
+        XCTAssertFalse(check3.stderr.contains("Compiling"), "progress lines are left out: \(check3.stderr)")
+
+        // `lesson serve 5` serves while lesson 3 is broken.
+        let port = try freeLoopbackPort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: lesson)
+        server.arguments = ["serve", "5", "--port", String(port)]
+        server.currentDirectoryURL = copy
+        server.standardOutput = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        var served = false
+        for _ in 0..<300 where !served {
+            if let response = try? HTTPClient.get(url: "http://127.0.0.1:\(port)/metrics", timeout: 1), response.status == 200 {
+                served = String(decoding: response.body, as: UTF8.self).contains("_bucket")
+            } else {
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        XCTAssertTrue(served, "lesson serve 5 answers /metrics with lesson 5's histogram")
+
+        // `swift test` in the copy: lesson 3's exercise test fails naming the file and the error; lesson 5's is skipped.
+        let tests = try runProcess("/usr/bin/env", [
+            "swift", "test", "--skip-build", "--filter",
+            "RateAndResetsLessonTests.testTheLearnersExerciseCompilesAndPassesOnceAttempted|HistogramBucketsLessonTests.testTheLearnersExerciseCompilesAndPassesOnceAttempted",
+        ], environment: ["REQUIRE_REAL_TOOLS": "0"], directory: copy.path, timeout: 900)
+        let output = tests.stdout + tests.stderr
+        XCTAssertNotEqual(tests.status, 0, output)
+        XCTAssertTrue(output.contains("Sources/Lessons/03-rate-and-resets/Exercise.swift does not compile: Sources/Lessons/03-rate-and-resets/Exercise.swift:"), output)
+        XCTAssertTrue(output.contains("RateAndResetsLessonTests.testTheLearnersExerciseCompilesAndPassesOnceAttempted' failed"), output)
+        XCTAssertTrue(output.contains("HistogramBucketsLessonTests.testTheLearnersExerciseCompilesAndPassesOnceAttempted' skipped"), output)
+    }
+}
