@@ -20,17 +20,23 @@ func lessonLibrary(_ folder: String) -> String {
     "Lesson" + folder.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
 }
 
-/// The engine, in the order data flows through it.
-let engine: [Target.Dependency] = ["Platform", "Instrumentation", "HTTP", "TimeSeries", "Scraping", "PromQL"]
+/// The engine's modules, in the order data flows through them.
+let engineModules = ["Platform", "Instrumentation", "HTTP", "TimeSeries", "Scraping", "PromQL"]
+let engine: [Target.Dependency] = engineModules.map { .target(name: $0) }
 
 let package = Package(
     name: "ObservabilityWorkbook",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lesson", targets: ["LessonRunner"]),
+        // What a service links to be scraped, and the pieces the benchmark package times.
         .library(name: "Instrumentation", targets: ["Instrumentation"]),
-        .library(name: "Workbook", targets: ["WorkbookKit"] + lessonFolders.map(lessonLibrary)),
-    ],
+        .library(name: "HTTP", targets: ["HTTP"]),
+        .library(name: "Scraping", targets: ["Scraping"]),
+        // What the lesson programs in Sources/Lessons link: the kit, with the engine, and one
+        // library per lesson, so building lesson N compiles no other lesson.
+        .library(name: "WorkbookKit", targets: engineModules + ["WorkbookKit"]),
+    ] + lessonFolders.map { .library(name: lessonLibrary($0), targets: [lessonLibrary($0)]) },
     targets: [
         // Every difference between operating systems: the C library, socket flags, threads,
         // clocks, signals, the executable's path, the terminal's size.

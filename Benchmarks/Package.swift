@@ -4,7 +4,9 @@ import PackageDescription
 /// Benchmarks of the workbook's metrics engine, side by side with swift-prometheus 2.x.
 ///
 /// A package of its own so that the workbook keeps no dependencies: it reaches the engine
-/// through the workbook's `Shared` library, by path. Run everything with `./run.sh` (see README.md).
+/// through the workbook's libraries, by path: `Instrumentation` (recording, rendering), and
+/// for the rows that time them `Scraping` (the parser) and `HTTP` (the /metrics server);
+/// never the lesson kit. Run everything with `./run.sh` (see README.md).
 let package = Package(
     name: "WorkbookBenchmarks",
     dependencies: [
@@ -19,7 +21,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Shared", package: "ObservabilityWorkbook"),
+                .product(name: "Instrumentation", package: "ObservabilityWorkbook"),
+                .product(name: "Scraping", package: "ObservabilityWorkbook"),
             ],
             path: "Benchmarks/EngineComparison",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -30,7 +33,8 @@ let package = Package(
             name: "BenchmarkReport",
             dependencies: [
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Shared", package: "ObservabilityWorkbook"),
+                .product(name: "Instrumentation", package: "ObservabilityWorkbook"),
+                .product(name: "HTTP", package: "ObservabilityWorkbook"),
             ],
             path: "Sources/BenchmarkReport"
         ),

@@ -38,7 +38,10 @@ let package = Package(
     targets: lessonFolders.map { folder in
         .executableTarget(
             name: lessonLibrary(folder) + "Program",
-            dependencies: [.product(name: "Workbook", package: workbook.lastPathComponent)],
+            dependencies: [
+                .product(name: lessonLibrary(folder), package: workbook.lastPathComponent),
+                .product(name: "WorkbookKit", package: workbook.lastPathComponent),
+            ],
             path: folder,
             // Everything else in the folder is the lesson's library, built in the workbook package.
             exclude: lessonLibraryFiles(folder),

@@ -40,11 +40,18 @@ final class LessonsPackageTests: XCTestCase {
         XCTAssertTrue(dockerfile.contains(#"CMD ["lesson", "serve", "all""#))
     }
 
-    /// A shell glob with `*` and `[0-9]` only, enough for the Dockerfile's copy line.
+    /// A shell glob with `*` and character classes such as `[0-9]`, enough for the Dockerfile's copy line.
     private static func matches(glob: String, _ name: String) -> Bool {
-        let pattern = "^" + NSRegularExpression.escapedPattern(for: glob)
-            .replacingOccurrences(of: "\\*", with: ".*").replacingOccurrences(of: "\\[0-9\\]", with: "[0-9]") + "$"
-        return name.range(of: pattern, options: .regularExpression) != nil
+        var pattern = "^", inClass = false
+        for character in glob {
+            switch character {
+            case "*" where !inClass: pattern += ".*"
+            case "[": inClass = true; pattern += "["
+            case "]": inClass = false; pattern += "]"
+            default: pattern += inClass ? String(character) : NSRegularExpression.escapedPattern(for: String(character))
+            }
+        }
+        return name.range(of: pattern + "$", options: .regularExpression) != nil
     }
 
     /// In a copy of the workbook whose lesson 3 exercise does not compile: the workbook and its

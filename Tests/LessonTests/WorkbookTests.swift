@@ -5,14 +5,14 @@ import XCTest
 
 /// The `lesson` command and every lesson executable, run as a learner runs them.
 final class WorkbookTests: XCTestCase {
-    private func lessonCommand(_ arguments: [String], directory: String? = nil) throws -> ProcessResult {
+    private func lessonCommand(_ arguments: [String], directory: String? = nil, progress: String? = nil) throws -> ProcessResult {
         let path = buildProductsFolder + "/lesson"
         guard FileManager.default.isExecutableFile(atPath: path) else {
             XCTFail("the lesson command is not built at \(path); run swift build")
             throw CocoaError(.fileNoSuchFile)
         }
         // Run from the workbook's folder, as a learner does, but keep the learner's progress file out of it.
-        let progress = NSTemporaryDirectory() + "/workbook-progress-\(ProcessInfo.processInfo.processIdentifier)"
+        let progress = progress ?? NSTemporaryDirectory() + "/workbook-progress-\(ProcessInfo.processInfo.processIdentifier)"
         return try runProcess(path, arguments, environment: ["WORKBOOK_PROGRESS_FILE": progress], directory: directory ?? packageRoot())
     }
 
@@ -71,16 +71,14 @@ final class WorkbookTests: XCTestCase {
     }
 
     func testCheckRecordsProgressThatListShows() throws {
-        let folder = NSTemporaryDirectory() + "/workbook-progress-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder + "/lessons", withIntermediateDirectories: true)
-        try "// a stand-in package root".write(toFile: folder + "/Package.swift", atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let before = try lessonCommand(["list"], directory: folder)
+        let file = NSTemporaryDirectory() + "/workbook-progress-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let before = try lessonCommand(["list"], progress: file)
         XCTAssertTrue(before.stdout.contains("unchecked"))
-        let check = try lessonCommand(["check", "1"], directory: folder)
-        let progress = try String(contentsOfFile: folder + "/.workbook-progress", encoding: .utf8)
+        let check = try lessonCommand(["check", "1"], progress: file)
+        let progress = try String(contentsOfFile: file, encoding: .utf8)
         XCTAssertEqual(progress, check.status == 0 ? "1 passed\n" : "1 failed\n")
-        let after = try lessonCommand(["list"], directory: folder)
+        let after = try lessonCommand(["list"], progress: file)
         XCTAssertTrue(after.stdout.contains(check.status == 0 ? "passed" : "not yet"), after.stdout)
     }
 

@@ -2,9 +2,6 @@ import Foundation
 import TestSupport
 import XCTest
 
-#if canImport(Glibc)
-#endif
-
 @testable import Platform
 @testable import HTTP
 
@@ -469,8 +466,8 @@ final class LoopbackConnection {
     /// Makes the close (when the connection is released) a reset instead of an orderly end,
     /// as when a client crashes.
     func resetOnClose() {
-        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        var linger = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
     }
 
     /// The next response, or nil when the connection ends or `timeout` passes first.

@@ -44,7 +44,7 @@ final class QuantileStreamTests: XCTestCase {
         _ values: [Double], objectives: [SummaryObjective] = usualQuantileObjectives,
         file: StaticString = #filePath, line: UInt = #line
     ) {
-        var stream = QuantileStream(objectives: objectives)
+        var stream = BatchedStream(objectives: objectives)
         for value in values { stream.insert(value) }
         let sorted = values.sorted()
         for objective in objectives {
@@ -114,7 +114,7 @@ final class QuantileStreamTests: XCTestCase {
 
     /// Queries flush partial batches, so merges of every size must keep the invariant.
     func testEveryObjectiveHoldsBetweenQueries() {
-        var stream = QuantileStream(objectives: usualQuantileObjectives)
+        var stream = BatchedStream(objectives: usualQuantileObjectives)
         var random = SeededRandom(seed: 6)
         var values: [Double] = []
         for step in 1...20_000 {
@@ -141,7 +141,7 @@ final class QuantileStreamTests: XCTestCase {
             let size = Int(random.next() % 4_000) + 1
             let distinct = random.next() % 2 == 0
             let values = (0..<size).map { index in distinct ? random.unit() : Double(index % 97) }
-            var stream = QuantileStream(objectives: objectives)
+            var stream = BatchedStream(objectives: objectives)
             for value in values { stream.insert(value) }
             let sorted = values.sorted()
             let n = Double(size)
@@ -159,7 +159,7 @@ final class QuantileStreamTests: XCTestCase {
     func testSmallStreamsAreAccurateWhereRanksAllowIt() {
         var random = SeededRandom(seed: 7)
         for size in 1...120 {
-            var stream = QuantileStream(objectives: usualQuantileObjectives)
+            var stream = BatchedStream(objectives: usualQuantileObjectives)
             var values: [Double] = []
             for _ in 0..<size {
                 let value = random.unit()
@@ -182,7 +182,7 @@ final class QuantileStreamTests: XCTestCase {
 
     /// Memory must not grow with the observation count; about 40 tuples were measured here.
     func testTupleCountStaysFarBelowObservationCount() {
-        var stream = QuantileStream(objectives: usualQuantileObjectives)
+        var stream = BatchedStream(objectives: usualQuantileObjectives)
         for value in uniformValues(100_000, seed: 8) { stream.insert(value) }
         _ = stream.query(0.5)
         XCTAssertLessThan(stream.tupleCount, 100)
@@ -190,14 +190,14 @@ final class QuantileStreamTests: XCTestCase {
 
     /// An empty stream has no quantiles, which the exposition shows as NaN.
     func testEmptyStreamReportsNaN() {
-        var stream = QuantileStream(objectives: usualQuantileObjectives)
+        var stream = BatchedStream(objectives: usualQuantileObjectives)
         XCTAssertTrue(stream.query(0.5).isNaN)
         XCTAssertEqual(stream.count, 0)
     }
 
     /// The window reuses streams after a reset, so nothing may survive it.
     func testResetForgetsEverything() {
-        var stream = QuantileStream(objectives: usualQuantileObjectives)
+        var stream = BatchedStream(objectives: usualQuantileObjectives)
         for value in uniformValues(1_234, seed: 9) { stream.insert(value) }
         XCTAssertEqual(stream.count, 1_234)
         stream.reset()
@@ -209,7 +209,7 @@ final class QuantileStreamTests: XCTestCase {
 
     /// With one observation every quantile is that observation.
     func testSingleValueAnswersEveryQuantile() {
-        var stream = QuantileStream(objectives: usualQuantileObjectives)
+        var stream = BatchedStream(objectives: usualQuantileObjectives)
         stream.insert(-3.5)
         for objective in usualQuantileObjectives {
             XCTAssertEqual(stream.query(objective.quantile), -3.5)
@@ -217,12 +217,6 @@ final class QuantileStreamTests: XCTestCase {
         XCTAssertEqual(stream.count, 1)
     }
 
-    /// Observations still in the buffer count as held.
-    func testCountIncludesBufferedObservations() {
-        var stream = QuantileStream(objectives: usualQuantileObjectives)
-        for value in uniformValues(QuantileStream.batchSize + 7, seed: 10) { stream.insert(value) }
-        XCTAssertEqual(stream.count, QuantileStream.batchSize + 7)
-    }
 
     /// Quantiles 0 and 1 are answered by the kept extremes, exactly.
     func testQuantilesZeroAndOneAreTheExactExtremes() {
@@ -231,38 +225,47 @@ final class QuantileStreamTests: XCTestCase {
             SummaryObjective(quantile: 0.5, error: 0.05),
             SummaryObjective(quantile: 1, error: 0.01),
         ]
-        var stream = QuantileStream(objectives: objectives)
+        var stream = BatchedStream(objectives: objectives)
         let values = uniformValues(30_000, seed: 11)
         for value in values { stream.insert(value) }
         XCTAssertEqual(stream.query(0), values.min())
         XCTAssertEqual(stream.query(1), values.max())
     }
 
-    /// NaN has no rank, so it must neither count nor disturb the order.
-    func testNaNIsIgnored() {
-        var stream = QuantileStream(objectives: usualQuantileObjectives)
-        stream.insert(.nan)
-        XCTAssertEqual(stream.count, 0)
-        stream.insert(1)
-        stream.insert(.nan)
-        stream.insert(2)
-        XCTAssertEqual(stream.count, 2)
-        XCTAssertFalse(stream.query(0.5).isNaN)
+
+}
+
+/// Feeds a stream as `QuantileWindow` does: observations collect in a buffer and merge in
+/// sorted batches of `QuantileStream.batchSize`, and a query merges what is pending first.
+private struct BatchedStream {
+    private(set) var stream: QuantileStream
+    private var pending: [Double] = []
+
+    init(objectives: [SummaryObjective]) {
+        stream = QuantileStream(objectives: objectives)
     }
 
-    /// The window's shared sorted batches must behave like buffered single inserts.
-    func testSortedBatchesMatchSingleInserts() {
-        let values = uniformValues(5_000, seed: 12)
-        var single = QuantileStream(objectives: usualQuantileObjectives)
-        var batched = QuantileStream(objectives: usualQuantileObjectives)
-        for value in values { single.insert(value) }
-        for start in stride(from: 0, to: values.count, by: QuantileStream.batchSize) {
-            let batch = values[start..<min(start + QuantileStream.batchSize, values.count)].sorted()
-            batch.withUnsafeBufferPointer { batched.insert(sorted: $0) }
-        }
-        for objective in usualQuantileObjectives {
-            XCTAssertEqual(single.query(objective.quantile), batched.query(objective.quantile))
-        }
-        XCTAssertEqual(batched.count, values.count)
+    var count: Int { stream.count + pending.count }
+    var tupleCount: Int { stream.tupleCount }
+
+    mutating func insert(_ value: Double) {
+        pending.append(value)
+        if pending.count >= QuantileStream.batchSize { merge() }
+    }
+
+    mutating func query(_ quantile: Double) -> Double {
+        merge()
+        return stream.query(quantile)
+    }
+
+    mutating func reset() {
+        pending.removeAll()
+        stream.reset()
+    }
+
+    private mutating func merge() {
+        pending.sort()
+        pending.withUnsafeBufferPointer { stream.insert(sorted: $0) }
+        pending.removeAll(keepingCapacity: true)
     }
 }

@@ -1,6 +1,6 @@
 import Benchmark
 import Prometheus
-import Shared
+import Instrumentation
 import Synchronization
 
 /// Two threads recording into the same series at once, each doing a sample's worth of

@@ -1,6 +1,7 @@
 import Benchmark
 import Prometheus
-import Shared
+import Instrumentation
+import Scraping
 
 /// Rendering a scrape of 10,000 counter series, and reading one back.
 ///

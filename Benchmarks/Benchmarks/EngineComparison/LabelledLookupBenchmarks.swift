@@ -1,6 +1,6 @@
 import Benchmark
 import Prometheus
-import Shared
+import Instrumentation
 
 /// Finding the series for three label values, then incrementing it: what code pays when it
 /// does not keep the child, as in `requests.labels(method, path, status).inc()` per request.

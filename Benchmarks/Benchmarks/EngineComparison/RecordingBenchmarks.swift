@@ -1,6 +1,6 @@
 import Benchmark
 import Prometheus
-import Shared
+import Instrumentation
 
 /// One thread recording into one unlabelled series: what an instrumented hot path pays.
 func registerRecordingBenchmarks() {

@@ -1,5 +1,5 @@
 import Benchmark
-import Shared
+import Instrumentation
 
 /// Summary observations, with the periodic merge and compression they pay for, and the
 /// rank error of the quantiles they produce. swift-prometheus 2.x has no summary type.

@@ -1,5 +1,6 @@
 import Foundation
-import Shared
+import Instrumentation
+import HTTP
 
 /// Requests per second that `/metrics` answers, measured with wrk on loopback.
 ///

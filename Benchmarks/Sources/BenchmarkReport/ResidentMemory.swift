@@ -1,6 +1,6 @@
 import Foundation
 import Prometheus
-import Shared
+import Instrumentation
 
 #if canImport(Glibc)
 import Glibc

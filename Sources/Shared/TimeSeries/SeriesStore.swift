@@ -63,16 +63,6 @@ public final class SeriesStore: Sendable {
         .sorted { $0.labels < $1.labels }
     }
 
-    /// Every series' labels, sorted.
-    public var allSeries: [LabelSet] {
-        series.withLock { Array($0.keys) }.sorted()
-    }
-
-    /// The number of samples held, staleness markers included.
-    public var sampleCount: Int {
-        series.withLock { $0.values.reduce(0) { $0 + $1.count } }
-    }
-
     private func firstIndex(in samples: [StoredSample], atOrAfter timestamp: Int64) -> Int {
         var low = 0, high = samples.count
         while low < high {

@@ -89,8 +89,6 @@ struct QuantileStream {
     private let targets: [Target]
     /// The summary, sorted by value; its first and last tuples are the exact extremes.
     private var tuples: [Tuple] = []
-    /// Observations not merged yet; its storage is reused from batch to batch.
-    private var buffer: [Double] = []
     /// How many observations the tuples stand for.
     private var merged = 0
 
@@ -107,18 +105,11 @@ struct QuantileStream {
         }
     }
 
-    /// The number of observations held, including those not merged yet.
-    var count: Int { merged + buffer.count }
+    /// The number of observations held.
+    var count: Int { merged }
 
     /// The number of tuples kept after the last merge; it is what the stream costs in memory.
     var tupleCount: Int { tuples.count }
-
-    /// Records one observation; the merge runs once a batch has accumulated.
-    mutating func insert(_ value: Double) {
-        guard !value.isNaN else { return }
-        buffer.append(value)
-        if buffer.count >= Self.batchSize { flush() }
-    }
 
     /// Records a batch sorted in ascending order, free of NaN, in a single merge.
     ///
@@ -134,8 +125,7 @@ struct QuantileStream {
     ///
     /// For a quantile that is one of the objectives, the value's rank is within the
     /// objective's error; for any other quantile it is the best estimate the tuples allow.
-    mutating func query(_ quantile: Double) -> Double {
-        flush()
+    func query(_ quantile: Double) -> Double {
         guard let first = tuples.first else { return .nan }
         let target = quantile * Double(merged)
         var best = first.value
@@ -159,20 +149,7 @@ struct QuantileStream {
     /// Forgets every observation but keeps the storage, since the stream refills soon.
     mutating func reset() {
         tuples.removeAll(keepingCapacity: true)
-        buffer.removeAll(keepingCapacity: true)
         merged = 0
-    }
-
-    /// Merges the buffered observations, reusing the buffer's storage afterwards.
-    private mutating func flush() {
-        guard !buffer.isEmpty else { return }
-        // The buffer is moved out so that merging can mutate `self` without copying it.
-        var batch: [Double] = []
-        swap(&batch, &buffer)
-        batch.sort()
-        batch.withUnsafeBufferPointer { merge($0) }
-        batch.removeAll(keepingCapacity: true)
-        swap(&batch, &buffer)
     }
 
     /// Inserts a sorted batch into the tuple list in one backward pass, then compresses.

@@ -134,9 +134,8 @@ public struct LessonProgram: Sendable {
         print("Lesson \(lesson.number) (\(lesson.slug)) serves its metrics on \(server.url)/metrics; Ctrl-C stops it.")
         fflush(nil)
         let stopped = Atomic<Bool>(false)
-        let finished = DispatchSemaphore(value: 0)
         let simulate = simulate, number = lesson.number
-        let simulation = Thread {
+        let simulation = try JoinableThread {
             var tick = 0
             while !stopped.load(ordering: .acquiring) {
                 do {
@@ -148,12 +147,10 @@ public struct LessonProgram: Sendable {
                 tick += 1
                 Thread.sleep(forTimeInterval: 1)
             }
-            finished.signal()
         }
-        simulation.start()
         server.runUntilTerminated()
         stopped.store(true, ordering: .releasing)
-        finished.wait()
+        simulation.join()
         return 0
     }
 }
