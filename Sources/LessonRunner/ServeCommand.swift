@@ -107,9 +107,9 @@ struct ServeCommand {
     }
 
     private func forwardTerminationAndWait(for processes: [Process]) -> Int32 {
-        let signals = [SIGINT, SIGTERM].map { signal -> DispatchSourceSignal in
-            Foundation.signal(signal, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signal)
+        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
             source.setEventHandler { processes.forEach { $0.terminate() } }
             source.resume()
             return source

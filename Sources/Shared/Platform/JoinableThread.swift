@@ -2,8 +2,9 @@
 ///
 /// `Foundation.Thread` cannot be joined, and a server's `stop()` must not return while its
 /// event loop or a handler thread still touches sockets it is about to close.
-public final class JoinableThread: Sendable {
-    // Linux's pthread_t is an integer; macOS's is a pointer that pthread_create fills in.
+public final class JoinableThread: @unchecked Sendable {
+    // Linux's pthread_t is an integer, macOS's a pointer (not Sendable); either way it is
+    // written once, here, and only read after, by join().
     private let handle: pthread_t
 
     /// Starts `body` on a new thread.

@@ -3,11 +3,7 @@
 public func terminalColumns() -> Int? {
     guard isatty(STDOUT_FILENO) == 1 else { return nil }
     var size = winsize()
-    #if canImport(Darwin)
-    let status = ioctl(STDOUT_FILENO, TIOCGWINSZ, &size)
-    #else
     let status = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size)
-    #endif
     guard status == 0, size.ws_col > 0 else { return nil }
     return Int(size.ws_col)
 }
