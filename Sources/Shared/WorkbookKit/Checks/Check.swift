@@ -16,10 +16,16 @@ public struct Check: Sendable {
 public struct CheckFailure: Error, Equatable {
     public let expected: String
     public let found: String
+    /// The input that was given, when the check names one (a generated check always does).
+    public let input: String?
+    /// The generator's seed, for a generated check: the same seed gives the same inputs.
+    public let seed: UInt64?
 
-    public init(expected: String, found: String) {
+    public init(expected: String, found: String, input: String? = nil, seed: UInt64? = nil) {
         self.expected = expected
         self.found = found
+        self.input = input
+        self.seed = seed
     }
 }
 
@@ -37,16 +43,64 @@ public func expectEqual<Value: Equatable>(_ found: Value, _ expected: Value) thr
     throw CheckFailure(expected: shown(expected), found: shown(found))
 }
 
-private func shown<Value>(_ value: Value) -> String {
-    if let text = value as? String {
-        // Show a line feed as ⏎ so a stray newline at the end of a line is visible.
-        return text.replacingOccurrences(of: "\n", with: "⏎")
-    }
+/// Throws a `CheckFailure` naming `input` unless `found == expected`.
+public func expectEqual<Value: Equatable>(_ found: Value, _ expected: Value, input: String) throws {
+    guard found != expected else { return }
+    throw CheckFailure(expected: shown(expected), found: shown(found), input: input)
+}
+
+/// A value as a learner should read it in a failure: text in quotes with its line feeds,
+/// carriage returns and tabs visible, optionals without `Optional(…)`, arrays element by element.
+public func shown<Value>(_ value: Value) -> String {
+    if let text = value as? String { return quotedVisibly(text) }
+    if let optional = value as? any OptionalShowing { return optional.shownValue }
+    if let array = value as? any ArrayShowing { return array.shownElements }
     return String(describing: value)
 }
 
-extension String {
-    fileprivate func replacingOccurrences(of target: Character, with replacement: Character) -> String {
-        String(map { $0 == target ? replacement : $0 })
+/// `text` in double quotes, with the characters that would hide or break a line spelled out.
+private func quotedVisibly(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\n": result += "\\n"
+        case "\r": result += "\\r"
+        case "\t": result += "\\t"
+        case "\"": result += "\\\""
+        case "\\": result += "\\\\"
+        default:
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+                || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return result + "\""
+}
+
+/// An optional, shown as its value or `nil`.
+private protocol OptionalShowing {
+    var shownValue: String { get }
+}
+
+extension Optional: OptionalShowing {
+    fileprivate var shownValue: String {
+        switch self {
+        case .some(let wrapped): shown(wrapped)
+        case .none: "nil"
+        }
+    }
+}
+
+/// An array, shown element by element.
+private protocol ArrayShowing {
+    var shownElements: String { get }
+}
+
+extension Array: ArrayShowing {
+    fileprivate var shownElements: String {
+        "[" + map { shown($0) }.joined(separator: ", ") + "]"
     }
 }

@@ -77,7 +77,10 @@ public struct CheckReport: Sendable {
         case .passed:
             "  ✓ \(title)\n"
         case .failed(let failure):
-            "  ✗ \(title)\n      expected: \(failure.expected)\n      found:    \(failure.found)\n"
+            "  ✗ \(title)\n"
+                + (failure.input.map { "      input:    \($0)\n" } ?? "")
+                + "      expected: \(failure.expected)\n      found:    \(failure.found)\n"
+                + (failure.seed.map { "      (generated with seed \($0); WORKBOOK_CHECK_SEED=\($0) replays it)\n" } ?? "")
         case .threw(let error):
             "  ✗ \(title)\n      threw: \(error)\n"
         }

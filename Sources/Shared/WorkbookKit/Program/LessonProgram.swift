@@ -60,7 +60,7 @@ public struct LessonProgram: Sendable {
             switch arguments.first {
             case nil:
                 _ = try demo(.printing)
-                print("\nNotes: \(lesson.notesPath)   Exercise: \(lesson.exercisePath)   Check it: swift run lesson check \(lesson.number)")
+                print("\nNotes:    \(lesson.notesPath)\nExercise: \(lesson.exercisePath)\nCheck it: swift run lesson check \(lesson.number)")
                 return 0
             case "--check":
                 let solution = arguments.dropFirst().first == "--solution"
