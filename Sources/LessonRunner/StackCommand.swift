@@ -27,15 +27,22 @@ struct StackCommand {
         process.executableURL = URL(fileURLWithPath: compose.executable)
         process.arguments = compose.prefix + composeArguments
         process.currentDirectoryURL = root.appendingPathComponent("stack")
+        // Compose's own output is shown when it works; when it fails (typically a long Python
+        // traceback because no Docker engine answers) one line says what is wrong instead.
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
         do {
             try process.run()
         } catch {
             return fail("could not start \(compose.executable): \(error.localizedDescription)", status: 1)
         }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            return fail("docker compose \(composeArguments[0]) failed (exit \(process.terminationStatus)); is the Docker engine running? (`docker info` tells)", status: 1)
+            return fail(Self.failureLine(text, action: composeArguments[0], status: process.terminationStatus), status: 1)
         }
+        print(text, terminator: "")
         if action == "up" {
             print("""
 
@@ -46,6 +53,18 @@ struct StackCommand {
                 """)
         }
         return 0
+    }
+
+    /// One line for a failed compose command: what the output shows is wrong, and what to do.
+    static func failureLine(_ output: String, action: String, status: Int32) -> String {
+        let engineDown = ["Cannot connect to the Docker daemon", "docker.sock", "Connection refused", "Is the docker daemon running",
+                          "Error while fetching server API version", "FileNotFoundError"]
+        if engineDown.contains(where: output.contains) {
+            return "docker compose \(action) failed: no Docker engine answers; start Docker (Docker Desktop, or `sudo systemctl start docker`) and try again"
+        }
+        let last = output.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            .map { String($0.trimmingCharacters(in: .whitespaces).prefix(200)) }
+        return "docker compose \(action) failed (exit \(status))" + (last.map { ": \($0)" } ?? "") + "; is the Docker engine running? (`docker info` tells)"
     }
 
     /// `docker compose` (the plugin) when there is one, else the older `docker-compose`.

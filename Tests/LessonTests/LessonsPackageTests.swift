@@ -137,5 +137,65 @@ final class LessonsPackageTests: XCTestCase {
         XCTAssertTrue(output.contains("Sources/Lessons/03-rate-and-resets/Exercise.swift does not compile: Sources/Lessons/03-rate-and-resets/Exercise.swift:"), output)
         XCTAssertTrue(output.contains("RateAndResetsLessonTests.testTheLearnersExerciseCompilesAndPassesOnceAttempted' failed"), output)
         XCTAssertTrue(output.contains("HistogramBucketsLessonTests.testTheLearnersExerciseCompilesAndPassesOnceAttempted' skipped"), output)
+
+        // Lesson 3 done right: the check passes and points to lesson 4, and `list` says passed,
+        // until the file is edited again ("changed").
+        try source.replacingOccurrences(of: "throw NotAttemptedYet()", with: """
+            var total = 0.0
+                for (previous, current) in zip(samples, samples.dropFirst()) {
+                    total += current >= previous ? current - previous : current
+                }
+                return total
+            """).write(to: broken, atomically: true, encoding: .utf8)
+        let passed = try run(["check", "3"])
+        XCTAssertEqual(passed.status, 0, passed.stdout + passed.stderr)
+        XCTAssertTrue(passed.stdout.contains("Next: lesson 4, \(Workbook.lessons[3].title)"), passed.stdout)
+        XCTAssertTrue(try run(["list"]).stdout.contains(Self.listRow(3, "passed")))
+        try (try String(contentsOf: broken, encoding: .utf8) + "// one more thought\n").write(to: broken, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try run(["list"]).stdout.contains(Self.listRow(3, "changed")), "edited since it passed")
+
+        // `reset 3` puts the blank back and keeps the learner's file, which neither package compiles.
+        let reset = try run(["reset", "3"])
+        XCTAssertEqual(reset.status, 0, reset.stderr)
+        XCTAssertEqual(try String(contentsOf: broken, encoding: .utf8), try String(contentsOf: copy.appendingPathComponent(Workbook.lessons[2].blankPath), encoding: .utf8))
+        let kept = broken.deletingLastPathComponent().appendingPathComponent("Exercise.before-reset.swift")
+        XCTAssertTrue(try String(contentsOf: kept, encoding: .utf8).hasSuffix("// one more thought\n"))
+        XCTAssertTrue(try run(["check", "3"]).stdout.contains("not attempted yet"), "the kept file is not compiled into the program")
+        let rebuilt = try runProcess("/usr/bin/env", ["swift", "build", "--build-tests"], directory: copy.path, timeout: 1200)
+        XCTAssertEqual(rebuilt.status, 0, "nor into the workbook: \(rebuilt.stdout.suffix(2000))")
+        XCTAssertTrue(try run(["reset", "3"]).stdout.contains("already as it came"))
+
+        // A crashing exercise: the check it crashed in and the runtime's reason, no stack trace.
+        let crashing = copy.appendingPathComponent(Workbook.lessons[3].exercisePath)
+        try (try String(contentsOf: crashing, encoding: .utf8))
+            .replacingOccurrences(of: "throw NotAttemptedYet()", with: "let pieces: [String] = []\n    return pieces[pieces.count]")
+            .write(to: crashing, atomically: true, encoding: .utf8)
+        let crash = try run(["check", "4"])
+        XCTAssertEqual(crash.status, 1)
+        XCTAssertTrue(crash.stderr.contains("lesson 4: the code under test crashed in the check \""), crash.stderr)
+        XCTAssertTrue(crash.stderr.contains("Index out of range"), crash.stderr)
+        XCTAssertFalse(crash.stderr.contains("Current stack trace"), crash.stderr)
+        XCTAssertFalse(crash.stderr.contains("libswiftCore"), crash.stderr)
+    }
+
+    /// Lesson N's row in `lesson list` with the given state, as the list pads it.
+    private static func listRow(_ number: Int, _ state: String) -> String {
+        let lesson = Workbook.lessons[number - 1]
+        return lesson.slug.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + state.padding(toLength: 10, withPad: " ", startingAt: 0)
+    }
+
+    /// The exercises as they came (`lesson reset` restores them) are the exercises as shipped:
+    /// wherever an exercise at HEAD is still a blank, its copy in Blanks/ is the same text.
+    func testTheBlanksAreTheExercisesAsShipped() throws {
+        var compared = 0
+        for lesson in Workbook.lessons {
+            let blank = try String(contentsOfFile: packageRoot() + "/" + lesson.blankPath, encoding: .utf8)
+            XCTAssertTrue(blank.contains("throw NotAttemptedYet()"), "\(lesson.blankPath) is a blank")
+            let shipped = try runProcess("/usr/bin/env", ["git", "-C", packageRoot(), "show", "HEAD:" + lesson.exercisePath], timeout: 60)
+            guard shipped.status == 0, shipped.stdout.contains("throw NotAttemptedYet()") else { continue }
+            compared += 1
+            XCTAssertEqual(blank, shipped.stdout, "\(lesson.blankPath) differs from \(lesson.exercisePath) as committed; copy the exercise over it")
+        }
+        if compared == 0 { throw XCTSkip("no exercise at HEAD is a blank (they are all solved and committed), so there is nothing to compare") }
     }
 }

@@ -129,4 +129,19 @@ final class RunnerCommandTests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
         XCTAssertEqual(bad.stderr, "lesson stack: use: swift run lesson stack up|down|status\n")
     }
+
+    /// With compose installed but no Docker engine (as here), compose's traceback is not shown: one line is.
+    func testStackWithoutAnEngineSaysSoInOneLine() throws {
+        _ = try RealTools.dockerCompose()
+        let engine = try runProcess("/usr/bin/env", ["docker", "info"], timeout: 60)
+        if engine.status == 0 { throw XCTSkip("a Docker engine runs here, so the stack would really start") }
+        for action in ["status", "down"] {
+            let result = try lesson(["stack", action])
+            XCTAssertEqual(result.status, 1)
+            XCTAssertEqual(result.stdout, "", action)
+            XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "\(action): \(result.stderr)")
+            XCTAssertTrue(result.stderr.hasPrefix("lesson stack: docker compose "), result.stderr)
+            XCTAssertTrue(result.stderr.contains("no Docker engine answers"), result.stderr)
+        }
+    }
 }

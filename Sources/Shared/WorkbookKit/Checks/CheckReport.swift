@@ -16,9 +16,15 @@ public struct CheckReport: Sendable {
     /// Runs `checks` in order, telling `onEach` each outcome as soon as it is known, so a
     /// check that crashes the program still leaves the ones before it on the screen.
     /// The first `NotAttemptedYet` stops the run.
-    public init(running checks: [Check], onEach: (_ title: String, _ outcome: Outcome) -> Void = { _, _ in }) {
+    /// `onStart` hears each check's title just before it runs: a crash inside it leaves that
+    /// title as the last one heard.
+    public init(
+        running checks: [Check], onStart: (_ title: String) -> Void = { _ in },
+        onEach: (_ title: String, _ outcome: Outcome) -> Void = { _, _ in }
+    ) {
         var results: [(title: String, outcome: Outcome)] = []
         for check in checks {
+            onStart(check.title)
             let outcome: Outcome
             do {
                 try check.body()

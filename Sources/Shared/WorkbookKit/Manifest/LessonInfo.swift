@@ -44,4 +44,7 @@ public struct LessonInfo: Sendable, Equatable {
 
     /// The learner's file, relative to the package root.
     public var exercisePath: String { "Sources/Lessons/\(folder)/Exercise.swift" }
+
+    /// The exercise as it came, which `lesson reset` restores, relative to the package root.
+    public var blankPath: String { "Sources/Lessons/Blanks/\(folder).swift" }
 }

@@ -68,7 +68,12 @@ public struct LessonProgram: Sendable {
                 let subject = solution ? "Sources/Lessons/\(lesson.folder)/Solution.swift" : lesson.exercisePath
                 var started = false
                 // Each result is printed as it comes, so a crash in the code under test keeps the lines before it.
-                let report = CheckReport(running: solution ? solutionChecks() : exerciseChecks()) { title, outcome in
+                // The `lesson` command asks for each check's title on standard error before it
+                // runs, so that it can name the check a crash happened in.
+                let announce = ProcessInfo.processInfo.environment[CheckAnnouncement.environmentVariable] == "1"
+                let report = CheckReport(running: solution ? solutionChecks() : exerciseChecks(), onStart: { title in
+                    if announce { printError(CheckAnnouncement.prefix + title) }
+                }) { title, outcome in
                     if !started {
                         print(CheckReport.header(for: lesson, subject: subject), terminator: "")
                         started = true
