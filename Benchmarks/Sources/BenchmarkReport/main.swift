@@ -10,6 +10,9 @@ import Foundation
 ///                                             run started (now, when not given)
 ///   BenchmarkReport memory ENGINE KIND        one memory measurement (run by the report
 ///                                             in a process of its own)
+///   BenchmarkReport lookup-under-scrape [ROUNDS]
+///                                             labelled lookup latency while another thread
+///                                             scrapes (5 rounds when not given)
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
@@ -20,8 +23,13 @@ do {
             throw ReportError("memory takes an engine (engine, swift-prometheus) and a kind (counter, histogram)")
         }
         try ResidentMemory.measure(engine, kind)
+    case "lookup-under-scrape" where arguments.count <= 2:
+        guard let rounds = arguments.count == 2 ? Int(arguments[1]) : 5, rounds > 0 else {
+            throw ReportError("lookup-under-scrape takes a positive number of rounds")
+        }
+        try LookupUnderScrape.run(rounds: rounds)
     default:
-        throw ReportError("usage: BenchmarkReport table RESULTS.jmh.json [LOAD] | BenchmarkReport memory ENGINE KIND")
+        throw ReportError("usage: BenchmarkReport table RESULTS.jmh.json [LOAD] | BenchmarkReport memory ENGINE KIND | BenchmarkReport lookup-under-scrape [ROUNDS]")
     }
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))

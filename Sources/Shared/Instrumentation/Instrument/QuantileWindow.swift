@@ -12,8 +12,8 @@
 /// ended, at the next call; rotation counts are derived from the creation time rather
 /// than accumulated, so a long run does not drift, and a long gap costs at most one reset
 /// per stream. Observations are collected once, sorted once and merged into every stream
-/// in a batch. NaN observations have no rank and are ignored. Not thread-safe: the owner
-/// serialises access.
+/// in a batch; an owner that collects them itself hands its batch in with `merge(_:before:)`.
+/// NaN observations have no rank and are ignored. Not thread-safe: the owner serialises access.
 struct QuantileWindow {
     /// The quantiles reported, in the order `quantiles(at:)` returns them.
     private let objectives: [SummaryObjective]
@@ -24,7 +24,7 @@ struct QuantileWindow {
     /// Rotations since `origin`; a whole number kept as `Double` to mix with times exactly.
     private var rotations: Double = 0
     /// When the head stream is next reset; cached so that `observe` compares one number.
-    private var headExpiry: Double
+    private(set) var headExpiry: Double
     /// Index of the oldest stream, the one queries read and the next to be reset.
     private var head = 0
     /// One stream per age bucket; all receive every observation.
@@ -50,6 +50,20 @@ struct QuantileWindow {
         guard !value.isNaN else { return }
         pending.append(value)
         if pending.count >= QuantileStream.batchSize { flush(from: 0) }
+    }
+
+    /// Records a batch of observations, none of them NaN, all made before `now`, after
+    /// expiring what is due by `now`: the batch counts as observed before those resets.
+    /// Leaves `batch` empty, with capacity, for the owner to collect the next batch in.
+    mutating func merge(_ batch: inout [Double], before now: Double) {
+        if pending.isEmpty {
+            swap(&pending, &batch)
+        } else {
+            pending.append(contentsOf: batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+        rotate(to: now)
+        flush(from: 0)
     }
 
     /// The estimate for each objective at `now`, in objectives order; NaN when the window is empty.

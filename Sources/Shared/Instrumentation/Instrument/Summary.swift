@@ -22,35 +22,95 @@ public final class Summary: @unchecked Sendable {
     private let sumBits = Atomic<UInt64>(0.0.bitPattern)
     private let clock: any MetricsClock
     private let hasQuantiles: Bool
+    // Two locks, so that an observation never waits for a merge. `lock`, a spin lock,
+    // guards only the observations collected since the last merge: taking one in is an
+    // append. `window` is a lock that parks, held while a full batch is sorted and merged
+    // into the quantile streams, or the quantiles are read: that takes microseconds, and
+    // observations go on collecting meanwhile. A merge takes `window` first, then `lock`
+    // just to swap the collected batch for an empty buffer. `recent` is guarded by `lock`:
+    // that is why the class is `@unchecked Sendable`.
     private let lock = SpinLock()
-    // Mutable state guarded by `lock`; that is why the class is `@unchecked Sendable`.
-    private var window: QuantileWindow?
+    @exclusivity(unchecked) private var recent: RecentObservations
+    private let window: Mutex<Merging?>
+
+    /// Observations collected since the last merge, and when the window's head is next reset.
+    private struct RecentObservations {
+        /// Observations not merged yet, none of them NaN, all made before `headExpiry`.
+        var values: [Double] = []
+        /// A copy of the window's `headExpiry`: an observation made then or later waits for the reset.
+        var headExpiry: Double
+        /// Whether a thread is merging the full batch already, so that others keep collecting.
+        var merging = false
+    }
+
+    /// The window and the buffer that changes places with `recent.values` at every merge.
+    private struct Merging {
+        var window: QuantileWindow
+        var spare: [Double] = []
+    }
 
     init(objectives: [SummaryObjective], maxAge: Double, ageBuckets: Int, clock: any MetricsClock) {
         self.objectives = objectives
         self.clock = clock
         hasQuantiles = !objectives.isEmpty
-        window = objectives.isEmpty
+        let window = objectives.isEmpty
             ? nil
             : QuantileWindow(objectives: objectives, maxAge: maxAge, ageBuckets: ageBuckets, now: clock.now())
+        recent = RecentObservations(headExpiry: window?.headExpiry ?? .infinity)
+        self.window = Mutex(window.map { Merging(window: $0) })
     }
 
     /// Records one observation.
     @inline(__always)
     public func observe(_ value: Double) {
-        if hasQuantiles {
-            let now = clock.now()
-            lock.withLock { window?.observe(value, at: now) }
-        }
+        if hasQuantiles { collect(value) }
         sumBits.addDouble(value)
         count.wrappingAdd(1, ordering: .relaxed)
     }
 
     /// Count, sum and the quantiles of the current window.
     public var snapshot: SummarySnapshot {
-        let values: [Double] = !hasQuantiles ? [] : lock.withLock { window?.quantiles(at: clock.now()) ?? [] }
+        let values: [Double] = hasQuantiles ? merge(before: clock.now(), reading: true) : []
         let quantiles = zip(objectives, values).map { QuantileValue(quantile: $0.quantile, value: $1) }
         return SummarySnapshot(quantiles: quantiles, sum: sumBits.loadDouble(), count: count.load(ordering: .relaxed))
+    }
+
+    /// Adds `value` to the observations collected for the window; merges them when the batch
+    /// is full, and first when the window's head is due for its reset.
+    @inline(__always)
+    private func collect(_ value: Double) {
+        let now = clock.now()
+        while true {
+            let (collected, mergeNow) = lock.withLock { () -> (Bool, Bool) in
+                // Due for a reset: what was collected predates it, so it is merged first.
+                if now >= recent.headExpiry { return (false, true) }
+                if !value.isNaN { recent.values.append(value) }
+                guard recent.values.count >= QuantileStream.batchSize, !recent.merging else { return (true, false) }
+                recent.merging = true
+                return (true, true)
+            }
+            if mergeNow { _ = merge(before: now, reading: false) }
+            if collected { return }
+        }
+    }
+
+    /// Merges the observations collected so far, all made before `now`, into the window,
+    /// and returns the window's quantiles at `now` when `reading`.
+    @inline(never)
+    private func merge(before now: Double, reading: Bool) -> [Double] {
+        window.withLock { merging -> [Double] in
+            guard var state = merging.take() else { return [] }
+            defer { merging = state }
+            lock.withLock {
+                swap(&recent.values, &state.spare)
+                recent.merging = false
+            }
+            state.window.merge(&state.spare, before: now)
+            let quantiles = reading ? state.window.quantiles(at: now) : []
+            let headExpiry = state.window.headExpiry
+            lock.withLock { recent.headExpiry = headExpiry }
+            return quantiles
+        }
     }
 
     static func validated(objectives: [SummaryObjective], maxAge: Double, ageBuckets: Int, metric: String) throws -> [SummaryObjective] {
