@@ -1,267 +1,284 @@
+import Foundation
 import TimeSeries
 
-/// Evaluates PromQL expressions over a `SeriesStore`, as Prometheus 2.x does.
+/// Evaluates PromQL over a `SeriesStore`, as Prometheus 3 does (or Prometheus 2, if asked).
 ///
-/// An instant query at time t: a selector takes each series' newest sample in the
-/// lookback window `[t - 5m, t]` (a staleness marker there means "gone"); a range
-/// selector `x[r]` takes the samples in `[t - r, t]`; `offset d` shifts both back by d.
-/// Functions, aggregations and operators then work on those values. The semantics,
-/// down to the extrapolation in `rate`, follow Prometheus; a differential test
-/// compares the answers with a real Prometheus.
+/// An instant query at time t: a selector takes each series' newest sample in the 5-minute
+/// lookback before t (a staleness marker there means "gone"); a range selector `x[r]` takes
+/// the samples in the r before t; `offset d` shifts both back by d, and `@ t0` evaluates
+/// them at t0 instead. Subqueries evaluate their expression at each step of their range.
+/// Functions, aggregations and operators then work on those values, with Prometheus's rules
+/// for labels, matching and errors. A range query is an instant query at every step.
+/// A differential test compares the answers with a real Prometheus.
 public struct PromQLEngine: Sendable {
     public let store: SeriesStore
+    /// Whose rules: Prometheus 3 (the default) or 2; see `PromQLSemantics`.
+    public var semantics: PromQLSemantics
     /// How far back a selector looks for a series' newest sample: 5 minutes, as in Prometheus.
     public var lookbackMilliseconds: Int64 = 300_000
+    /// A subquery's step when it names none: Prometheus's default evaluation interval, 1 minute.
+    public var defaultSubqueryStepMilliseconds: Int64 = 60_000
+    /// The most samples one query may load, counting each point of a subquery: Prometheus's default.
+    public var maximumSamples = 50_000_000
+    /// The longest a query may run, in seconds.
+    public var timeoutSeconds = 60.0
 
-    public init(store: SeriesStore) {
+    /// The most points a range query may return per series, as Prometheus's API allows.
+    public static let maximumPointsPerSeries = 11_000
+
+    public init(store: SeriesStore, semantics: PromQLSemantics = .prometheus3) {
         self.store = store
+        self.semantics = semantics
     }
 
     /// Parses `query` and evaluates it at `time` (milliseconds since the epoch).
     public func evaluate(_ query: String, at time: Int64) throws -> PromQLValue {
-        try evaluate(PromQLParser.parse(query), at: time)
+        try evaluate(PromQLParser.parse(query, semantics: semantics), at: time)
     }
 
     /// Evaluates a parsed expression at `time` (milliseconds since the epoch).
     public func evaluate(_ expression: PromQLExpression, at time: Int64) throws -> PromQLValue {
+        try checkTime(time)
+        let evaluation = Evaluation(engine: self, start: time, end: time)
+        switch try evaluation.evaluate(expression, at: time) {
+        case .scalar(let value): return .scalar(value)
+        case .string(let text): return .string(text)
+        case .vector(let samples):
+            let elements = samples.map { VectorElement(labels: $0.labels, value: $0.value) }
+            return .vector(Self.keepsOrder(expression) ? elements : elements.sorted { $0.labels < $1.labels })
+        case .matrix(let series):
+            return .matrix(series.sorted { $0.labels < $1.labels })
+        }
+    }
+
+    /// Parses `query` and evaluates it at every step from `start` through `end` (milliseconds),
+    /// as Prometheus's `/api/v1/query_range` does: one series per label set, with a point at
+    /// each step where it has a value.
+    public func evaluateRange(_ query: String, start: Int64, end: Int64, step: Int64) throws -> PromQLValue {
+        try evaluateRange(PromQLParser.parse(query, semantics: semantics), start: start, end: end, step: step)
+    }
+
+    /// Evaluates a parsed expression at every step from `start` through `end` (milliseconds).
+    public func evaluateRange(_ expression: PromQLExpression, start: Int64, end: Int64, step: Int64) throws -> PromQLValue {
+        try checkTime(start)
+        try checkTime(end)
+        guard end >= start else { throw PromQLError(message: "end timestamp must not be before start time") }
+        guard step > 0 else { throw PromQLError(message: "zero or negative query resolution step widths are not accepted. Try a positive integer") }
+        guard (end - start) / step < Int64(Self.maximumPointsPerSeries) else {
+            throw PromQLError(message: "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+        }
+        let type = PromQLParser.type(of: expression)
+        guard type == .scalar || type == .instantVector else {
+            throw PromQLError(message: "invalid expression type \"\(type.rawValue)\" for range query, must be Scalar or instant Vector")
+        }
+        let evaluation = Evaluation(engine: self, start: start, end: end)
+        var series: [LabelSet: [StoredSample]] = [:]
+        var time = start
+        while time <= end {
+            switch try evaluation.evaluate(expression, at: time) {
+            case .scalar(let value):
+                series[LabelSet([:]), default: []].append(StoredSample(timestamp: time, value: value))
+            case .vector(let samples):
+                for sample in samples { series[sample.labels, default: []].append(StoredSample(timestamp: time, value: sample.value)) }
+            default:
+                throw PromQLError(message: "invalid expression type for range query, must be Scalar or instant Vector")
+            }
+            time += step
+        }
+        return .matrix(series.map { RangeSeries(labels: $0.key, samples: $0.value) }.sorted { $0.labels < $1.labels })
+    }
+
+    /// Whether the answer's order is the answer: `sort`, `sort_desc`, and `topk`/`bottomk`.
+    static func keepsOrder(_ expression: PromQLExpression) -> Bool {
+        switch expression {
+        case .parentheses(let inner): keepsOrder(inner)
+        case .call(let function, _): function == .sort || function == .sortDesc
+        default: false
+        }
+    }
+
+    private func checkTime(_ time: Int64) throws {
+        guard Swift.abs(Double(time)) <= PromQLSemantics.latestTimeMilliseconds else {
+            throw PromQLError(message: "the evaluation time \(Double(time) / 1000) s is out of range")
+        }
+    }
+}
+
+/// One sample of an evaluation's instant vector: its series' labels, its value, and the time of
+/// the stored sample it came from (what `timestamp()` reports for a bare selector).
+struct EvaluatedSample {
+    var labels: LabelSet
+    var value: Double
+    var timestamp: Int64
+}
+
+/// What a node evaluates to.
+enum EvaluatedValue {
+    case scalar(Double)
+    case vector([EvaluatedSample])
+    case matrix([RangeSeries])
+    case string(String)
+}
+
+/// One query's evaluation: its range (for `@ start()` and `@ end()`), its sample budget and deadline.
+final class Evaluation {
+    let engine: PromQLEngine
+    let start: Int64
+    let end: Int64
+    private var samplesLoaded = 0
+    private let deadline: Double
+
+    init(engine: PromQLEngine, start: Int64, end: Int64) {
+        self.engine = engine
+        self.start = start
+        self.end = end
+        deadline = ProcessInfo.processInfo.systemUptime + engine.timeoutSeconds
+    }
+
+    var leftOpen: Bool { engine.semantics.leftOpen }
+
+    /// Counts `count` more samples against the budget, and the time against the deadline.
+    func load(_ count: Int) throws {
+        samplesLoaded += count
+        guard samplesLoaded <= engine.maximumSamples else {
+            throw PromQLError(message: "query processing would load too many samples into memory in query execution (more than \(engine.maximumSamples))")
+        }
+        guard ProcessInfo.processInfo.systemUptime < deadline else {
+            throw PromQLError(message: "query timed out in query execution (after \(Int(engine.timeoutSeconds)) s)")
+        }
+    }
+
+    func evaluate(_ expression: PromQLExpression, at time: Int64) throws -> EvaluatedValue {
         switch expression {
         case .number(let value):
             return .scalar(value)
+        case .string(let text):
+            return .string(text)
+        case .parentheses(let inner):
+            return try evaluate(inner, at: time)
         case .vectorSelector(let selector):
-            return .vector(instant(selector, at: time))
+            return .vector(try instant(selector, at: time))
         case .matrixSelector(let selector, let range):
-            return .matrix(self.range(selector, range: range, at: time))
+            return .matrix(try self.range(selector, range: range, at: time).series)
+        case .subquery(let inner, let subquery):
+            return .matrix(try self.subquery(inner, subquery, at: time).series)
         case .negation(let inner):
             switch try evaluate(inner, at: time) {
             case .scalar(let value): return .scalar(-value)
-            case .vector(let elements): return .vector(elements.map { VectorElement(labels: $0.labels.droppingMetricName, value: -$0.value) })
-            case .matrix: throw PromQLError(message: "unary minus needs a scalar or an instant vector")
+            case .vector(let samples):
+                return .vector(try unique(samples.map { EvaluatedSample(labels: $0.labels.droppingMetricName, value: -$0.value, timestamp: time) }))
+            default: throw PromQLError(message: "unary minus needs a scalar or an instant vector")
             }
         case .call(let function, let arguments):
             return try call(function, arguments, at: time)
-        case .aggregation(let operation, let inner, let grouping):
-            return .vector(aggregate(operation, try vector(inner, at: time), grouping))
-        case .binary(let operation, let left, let right, let matching, let returnBool):
-            return try binary(operation, try evaluate(left, at: time), try evaluate(right, at: time), matching, returnBool: returnBool)
+        case .aggregation(let aggregation):
+            return .vector(try aggregate(aggregation, at: time))
+        case .binary(let binary):
+            return try self.binary(binary, at: time)
         }
     }
 
-    // MARK: Selectors
-
-    private func instant(_ selector: PromQLExpression.Selector, at time: Int64) -> [VectorElement] {
-        let reference = time - selector.offsetMilliseconds
-        return store.select(selector.matchers, from: reference - lookbackMilliseconds, through: reference).compactMap { series in
-            guard let newest = series.samples.last, !newest.isStale else { return nil }
-            return VectorElement(labels: series.labels, value: newest.value)
+    func vector(_ expression: PromQLExpression, at time: Int64) throws -> [EvaluatedSample] {
+        guard case .vector(let samples) = try evaluate(expression, at: time) else {
+            throw PromQLError(message: "expected an instant vector")
         }
+        return samples
     }
 
-    private func range(_ selector: PromQLExpression.Selector, range: Int64, at time: Int64) -> [RangeSeries] {
-        let reference = time - selector.offsetMilliseconds
-        return store.select(selector.matchers, from: reference - range, through: reference).compactMap { series in
-            let samples = series.samples.filter { !$0.isStale }
-            return samples.isEmpty ? nil : RangeSeries(labels: series.labels, samples: samples)
-        }
-    }
-
-    private func vector(_ expression: PromQLExpression, at time: Int64) throws -> [VectorElement] {
-        guard case .vector(let elements) = try evaluate(expression, at: time) else {
-            throw PromQLError(message: "expected an instant vector, got a scalar or a range vector")
-        }
-        return elements
-    }
-
-    private func scalar(_ expression: PromQLExpression, at time: Int64) throws -> Double {
+    func scalar(_ expression: PromQLExpression, at time: Int64) throws -> Double {
         guard case .scalar(let value) = try evaluate(expression, at: time) else {
-            throw PromQLError(message: "expected a scalar, got a vector (wrap it in scalar() if it has one element)")
+            throw PromQLError(message: "expected a scalar")
         }
         return value
     }
 
-    // MARK: Functions
+    /// The time a selector or subquery looks at: `@`'s, or the evaluation's, less the offset.
+    func reference(_ anchor: PromQLExpression.Anchor?, offset: Int64, at time: Int64) -> Int64 {
+        let base: Int64 = switch anchor {
+        case .time(let pinned): pinned
+        case .start: start
+        case .end: end
+        case nil: time
+        }
+        return base - offset
+    }
 
-    private func call(_ function: PromQLFunction, _ arguments: [PromQLExpression], at time: Int64) throws -> PromQLValue {
-        switch function {
-        case .time:
-            return .scalar(Double(time) / 1000)
-        case .vector:
-            return .vector([VectorElement(labels: LabelSet([:]), value: try scalar(arguments[0], at: time))])
-        case .scalar:
-            let elements = try vector(arguments[0], at: time)
-            return .scalar(elements.count == 1 ? elements[0].value : .nan)
-        case .abs:
-            return .vector(try vector(arguments[0], at: time).map { VectorElement(labels: $0.labels.droppingMetricName, value: Swift.abs($0.value)) })
-        case .histogramQuantile:
-            return .vector(HistogramQuantile.evaluate(quantile: try scalar(arguments[0], at: time), buckets: try vector(arguments[1], at: time)))
-        case .rate, .increase, .irate, .delta, .avgOverTime, .maxOverTime, .minOverTime, .sumOverTime, .countOverTime:
-            guard case .matrixSelector(let selector, let rangeMilliseconds) = arguments[0] else {
-                throw PromQLError(message: "\(function.rawValue)() needs a range vector such as x[5m]")
-            }
-            let window = RangeWindow(
-                start: time - selector.offsetMilliseconds - rangeMilliseconds, end: time - selector.offsetMilliseconds,
-                rangeSeconds: Double(rangeMilliseconds) / 1000)
-            let elements = range(selector, range: rangeMilliseconds, at: time).compactMap { series -> VectorElement? in
-                guard let value = RangeFunctions.apply(function, series.samples, window) else { return nil }
-                return VectorElement(labels: series.labels.droppingMetricName, value: value)
-            }
-            return .vector(try unique(elements))
+    /// Fails when two samples of `samples` have the same labels, as Prometheus does.
+    func unique(_ samples: [EvaluatedSample]) throws -> [EvaluatedSample] {
+        guard samples.count > 1 else { return samples }
+        var seen = Set<LabelSet>()
+        for sample in samples where !seen.insert(sample.labels).inserted {
+            throw PromQLError(message: "vector cannot contain metrics with the same labelset")
+        }
+        return samples
+    }
+
+    // MARK: Selectors
+
+    func instant(_ selector: PromQLExpression.Selector, at time: Int64) throws -> [EvaluatedSample] {
+        let reference = reference(selector.at, offset: selector.offsetMilliseconds, at: time)
+        let from = reference - engine.lookbackMilliseconds + (leftOpen ? 1 : 0)
+        let selected = engine.store.select(selector.matchers, from: from, through: reference)
+        try load(selected.count)
+        return selected.compactMap { series in
+            guard let newest = series.samples.last, !newest.isStale else { return nil }
+            return EvaluatedSample(labels: series.labels, value: newest.value, timestamp: newest.timestamp)
         }
     }
 
-    // MARK: Aggregation
-
-    private func aggregate(
-        _ operation: PromQLExpression.Aggregation, _ elements: [VectorElement], _ grouping: PromQLExpression.Grouping?
-    ) -> [VectorElement] {
-        struct Group {
-            var value: Double
-            var mean: Double
-            var count: Double
+    /// A range selector's series, and the range's edges (for `rate`'s extrapolation).
+    func range(_ selector: PromQLExpression.Selector, range: Int64, at time: Int64) throws -> (series: [RangeSeries], start: Int64, end: Int64) {
+        let reference = reference(selector.at, offset: selector.offsetMilliseconds, at: time)
+        let from = reference - range + (leftOpen ? 1 : 0)
+        var series: [RangeSeries] = []
+        for found in engine.store.select(selector.matchers, from: from, through: reference) {
+            let samples = found.samples.filter { !$0.isStale }
+            try load(samples.count)
+            if !samples.isEmpty { series.append(RangeSeries(labels: found.labels, samples: samples)) }
         }
-        var groups: [LabelSet: Group] = [:]
+        return (series, reference - range, reference)
+    }
+
+    /// A subquery's series: the inner expression at each step of the range, aligned to
+    /// multiples of the step (as Prometheus aligns them, so every evaluation sees the same points).
+    func subquery(_ inner: PromQLExpression, _ subquery: PromQLExpression.Subquery, at time: Int64) throws -> (series: [RangeSeries], start: Int64, end: Int64) {
+        let reference = reference(subquery.at, offset: subquery.offsetMilliseconds, at: time)
+        let step = subquery.stepMilliseconds ?? engine.defaultSubqueryStepMilliseconds
+        let rangeStart = reference - subquery.rangeMilliseconds
+        // Go's integer division truncates toward zero, and so does Swift's.
+        var first = step * (rangeStart / step)
+        if leftOpen ? first <= rangeStart : first < rangeStart { first += step }
+        var points: [LabelSet: [StoredSample]] = [:]
         var order: [LabelSet] = []
-        for element in elements {
-            let key: LabelSet
-            switch grouping {
-            case nil: key = LabelSet([:])
-            case let grouping? where grouping.without: key = element.labels.removing(grouping.labels + [LabelSet.metricNameLabel])
-            case let grouping?: key = element.labels.keeping(grouping.labels)
-            }
-            guard var group = groups[key] else {
-                groups[key] = Group(value: element.value, mean: element.value, count: 1)
-                order.append(key)
-                continue
-            }
-            let value = element.value
-            group.count += 1
-            switch operation {
-            case .sum: group.value += value
-            case .max: if group.value < value || group.value.isNaN { group.value = value }
-            case .min: if group.value > value || group.value.isNaN { group.value = value }
-            case .count: break
-            case .avg:
-                // Prometheus keeps a running mean, dividing before subtracting to avoid overflow.
-                if group.mean.isInfinite {
-                    if value.isInfinite, (group.mean > 0) == (value > 0) { break }
-                    if !value.isInfinite, !value.isNaN { break }
+        var stepTime = first
+        while stepTime <= reference {
+            try load(1)
+            switch try evaluate(inner, at: stepTime) {
+            case .scalar(let value):
+                let labels = LabelSet([:])
+                if points[labels] == nil { order.append(labels) }
+                points[labels, default: []].append(StoredSample(timestamp: stepTime, value: value))
+            case .vector(let samples):
+                try load(samples.count)
+                for sample in samples {
+                    if points[sample.labels] == nil { order.append(sample.labels) }
+                    points[sample.labels, default: []].append(StoredSample(timestamp: stepTime, value: sample.value))
                 }
-                group.mean += value / group.count - group.mean / group.count
-            }
-            groups[key] = group
-        }
-        return order.sorted().map { key in
-            let group = groups[key]!
-            let value = switch operation {
-            case .sum, .min, .max: group.value
-            case .avg: group.mean
-            case .count: group.count
-            }
-            return VectorElement(labels: key, value: value)
-        }
-    }
-
-    // MARK: Binary operators
-
-    private func binary(
-        _ operation: PromQLExpression.BinaryOperator, _ left: PromQLValue, _ right: PromQLValue,
-        _ matching: PromQLExpression.VectorMatching?, returnBool: Bool
-    ) throws -> PromQLValue {
-        switch (left, right) {
-        case (.scalar(let lhs), .scalar(let rhs)):
-            let (value, keep) = Self.apply(operation, lhs, rhs)
-            return .scalar(operation.isComparison ? (keep ? 1 : 0) : value)
-        case (.vector(let elements), .scalar(let rhs)):
-            return .vector(try unique(elements.compactMap { scalarOperation(operation, $0, rhs, scalarOnLeft: false, returnBool: returnBool) }))
-        case (.scalar(let lhs), .vector(let elements)):
-            return .vector(try unique(elements.compactMap { scalarOperation(operation, $0, lhs, scalarOnLeft: true, returnBool: returnBool) }))
-        case (.vector(let lhs), .vector(let rhs)):
-            return .vector(try vectorOperation(operation, lhs, rhs, matching, returnBool: returnBool))
-        default:
-            throw PromQLError(message: "operator \(operation.rawValue) needs scalars or instant vectors")
-        }
-    }
-
-    private func scalarOperation(
-        _ operation: PromQLExpression.BinaryOperator, _ element: VectorElement, _ scalar: Double, scalarOnLeft: Bool, returnBool: Bool
-    ) -> VectorElement? {
-        let (value, keep) = scalarOnLeft ? Self.apply(operation, scalar, element.value) : Self.apply(operation, element.value, scalar)
-        if operation.isComparison {
-            if returnBool { return VectorElement(labels: element.labels.droppingMetricName, value: keep ? 1 : 0) }
-            // A comparison filters: what passes keeps the vector's own value, on either side.
-            return keep ? element : nil
-        }
-        return VectorElement(labels: element.labels.droppingMetricName, value: value)
-    }
-
-    private func vectorOperation(
-        _ operation: PromQLExpression.BinaryOperator, _ left: [VectorElement], _ right: [VectorElement],
-        _ matching: PromQLExpression.VectorMatching?, returnBool: Bool
-    ) throws -> [VectorElement] {
-        func signature(_ labels: LabelSet) -> LabelSet {
-            guard let matching else { return labels.droppingMetricName }
-            return matching.on ? labels.keeping(matching.labels) : labels.removing(matching.labels + [LabelSet.metricNameLabel])
-        }
-        if operation.isSetOperator {
-            let rightSignatures = Set(right.map { signature($0.labels) })
-            switch operation {
-            case .and: return try unique(left.filter { rightSignatures.contains(signature($0.labels)) })
-            case .unless: return try unique(left.filter { !rightSignatures.contains(signature($0.labels)) })
             default:
-                let leftSignatures = Set(left.map { signature($0.labels) })
-                return try unique(left + right.filter { !leftSignatures.contains(signature($0.labels)) })
+                throw PromQLError(message: "subquery is only allowed on instant vector or scalar expressions")
             }
+            stepTime += step
         }
-        var rightBySignature: [LabelSet: VectorElement] = [:]
-        for element in right {
-            let key = signature(element.labels)
-            guard rightBySignature[key] == nil else {
-                throw PromQLError(message: "found duplicate series for the match group \(key) on the right-hand side of \(operation.rawValue); many-to-many matching is not allowed: matching labels must be unique on one side")
-            }
-            rightBySignature[key] = element
-        }
-        var matched = Set<LabelSet>()
-        var result: [VectorElement] = []
-        for element in left {
-            let key = signature(element.labels)
-            guard let partner = rightBySignature[key] else { continue }
-            let (value, keep) = Self.apply(operation, element.value, partner.value)
-            if operation.isComparison, !returnBool, !keep { continue }
-            guard matched.insert(key).inserted else {
-                throw PromQLError(message: "multiple matches for labels \(key) on the left-hand side of \(operation.rawValue): many-to-one matching must be explicit (group_left/group_right, not supported by this subset)")
-            }
-            var labels = element.labels
-            if !operation.isComparison || returnBool { labels = labels.droppingMetricName }
-            if let matching {
-                labels = matching.on ? labels.keeping(matching.labels) : labels.removing(matching.labels)
-            }
-            result.append(VectorElement(labels: labels, value: operation.isComparison ? (returnBool ? (keep ? 1 : 0) : element.value) : value))
-        }
-        return try unique(result)
+        return (order.map { RangeSeries(labels: $0, samples: points[$0]!) }, rangeStart, reference)
     }
 
-    /// The result of `lhs op rhs`, and for comparisons whether it holds.
-    private static func apply(_ operation: PromQLExpression.BinaryOperator, _ lhs: Double, _ rhs: Double) -> (Double, Bool) {
-        switch operation {
-        case .add: (lhs + rhs, true)
-        case .subtract: (lhs - rhs, true)
-        case .multiply: (lhs * rhs, true)
-        case .divide: (lhs / rhs, true)
-        case .equal: (lhs, lhs == rhs)
-        case .notEqual: (lhs, lhs != rhs)
-        case .greater: (lhs, lhs > rhs)
-        case .less: (lhs, lhs < rhs)
-        case .greaterOrEqual: (lhs, lhs >= rhs)
-        case .lessOrEqual: (lhs, lhs <= rhs)
-        case .and, .or, .unless: (lhs, true)
+    /// A range-vector argument (a range selector or a subquery, maybe in parentheses) with its edges.
+    func rangeArgument(_ expression: PromQLExpression, at time: Int64) throws -> (series: [RangeSeries], start: Int64, end: Int64) {
+        switch expression {
+        case .parentheses(let inner): return try rangeArgument(inner, at: time)
+        case .matrixSelector(let selector, let range): return try self.range(selector, range: range, at: time)
+        case .subquery(let inner, let subquery): return try self.subquery(inner, subquery, at: time)
+        default: throw PromQLError(message: "expected a range vector")
         }
-    }
-
-    /// Sorts a result by labels and refuses two elements with the same labels, as Prometheus does.
-    private func unique(_ elements: [VectorElement]) throws -> [VectorElement] {
-        let sorted = elements.sorted { $0.labels < $1.labels }
-        for index in sorted.indices.dropFirst() where sorted[index].labels == sorted[index - 1].labels {
-            throw PromQLError(message: "vector cannot contain metrics with the same labelset \(sorted[index].labels)")
-        }
-        return sorted
     }
 }

@@ -1,26 +1,59 @@
 import TimeSeries
 
-/// A parsed PromQL expression: the subset of the language this workbook evaluates.
+/// A parsed PromQL expression.
 ///
-/// Selectors, ranges and `offset`; the functions in `PromQLFunction`; `sum`, `avg`, `min`,
-/// `max` and `count` with `by` or `without`; `+ - * /` and the comparisons, between
-/// scalars and vectors, with one-to-one matching through `on` or `ignoring`; and the set
-/// operators `and`, `or` and `unless` between vectors.
+/// The whole float language: literals, selectors with `offset` and `@`, range selectors,
+/// subqueries, function calls, aggregations with their parameters and grouping, unary
+/// minus, and the binary operators with `bool` and vector matching (`on`, `ignoring`,
+/// `group_left`, `group_right`).
 public indirect enum PromQLExpression: Sendable {
     case number(Double)
-    /// `name{matchers} offset d`: the newest sample of each series within the lookback.
+    case string(String)
+    /// `name{matchers} offset d @ t`: each series' newest sample within the lookback.
     case vectorSelector(Selector)
-    /// `name{matchers}[range] offset d`: every sample of each series within the range.
+    /// `name{matchers}[range] offset d @ t`: each series' samples within the range.
     case matrixSelector(Selector, rangeMilliseconds: Int64)
+    /// `expr[range:step] offset d @ t`: the expression evaluated at each step within the range.
+    case subquery(PromQLExpression, Subquery)
     case call(PromQLFunction, [PromQLExpression])
-    case aggregation(Aggregation, PromQLExpression, Grouping?)
-    case binary(BinaryOperator, PromQLExpression, PromQLExpression, VectorMatching?, returnBool: Bool)
+    case aggregation(Aggregation)
+    case binary(Binary)
     case negation(PromQLExpression)
+    case parentheses(PromQLExpression)
 
-    /// The series a selector picks, and how far back it looks.
+    /// The series a selector picks, and where in time it looks.
     public struct Selector: Sendable {
-        public let matchers: [LabelMatcher]
-        public let offsetMilliseconds: Int64
+        public var matchers: [LabelMatcher]
+        public var offsetMilliseconds: Int64 = 0
+        public var at: Anchor?
+    }
+
+    /// `[range:step]` with its own `offset` and `@`.
+    public struct Subquery: Sendable {
+        public var rangeMilliseconds: Int64
+        /// Nil: the default evaluation interval.
+        public var stepMilliseconds: Int64?
+        public var offsetMilliseconds: Int64 = 0
+        public var at: Anchor?
+    }
+
+    /// What `@` pins an evaluation to.
+    public enum Anchor: Sendable, Equatable {
+        /// A Unix time in milliseconds.
+        case time(Int64)
+        /// The start of the query's range (the evaluation time of an instant query).
+        case start
+        /// The end of the query's range.
+        case end
+    }
+
+    /// An aggregation: the operator, its parameter (`topk`'s k, `quantile`'s φ, `count_values`'
+    /// label), the operand, and its grouping.
+    public struct Aggregation: Sendable {
+        public let operation: AggregationOperator
+        public let parameter: PromQLExpression?
+        public let operand: PromQLExpression
+        public let grouping: Grouping?
     }
 
     /// `by (labels)` keeps only those labels; `without (labels)` drops them and the metric name.
@@ -29,60 +62,77 @@ public indirect enum PromQLExpression: Sendable {
         public let labels: [String]
     }
 
-    /// `on (labels)` matches series on those labels only; `ignoring (labels)` on all others.
+    /// A binary operation, with its modifiers.
+    public struct Binary: Sendable {
+        public let operation: BinaryOperator
+        public let left: PromQLExpression
+        public let right: PromQLExpression
+        public let matching: VectorMatching?
+        /// `bool`: a comparison answers 0 or 1 instead of filtering.
+        public let returnBool: Bool
+    }
+
+    /// How two instant vectors' elements are paired.
     public struct VectorMatching: Sendable {
-        public let on: Bool
-        public let labels: [String]
+        public enum Cardinality: Sendable { case oneToOne, manyToOne, oneToMany, manyToMany }
+        public var cardinality: Cardinality
+        /// `on (labels)` (true) or `ignoring (labels)` (false).
+        public var on: Bool
+        public var labels: [String]
+        /// The labels `group_left (…)` or `group_right (…)` copy from the "one" side.
+        public var include: [String]
     }
 
-    /// The aggregation operators of the subset.
-    public enum Aggregation: String, Sendable, CaseIterable {
-        case sum, avg, min, max, count
+    /// The aggregation operators.
+    public enum AggregationOperator: String, Sendable, CaseIterable {
+        case sum, avg, min, max, count, group, stddev, stdvar, topk, bottomk, quantile
+        case countValues = "count_values"
+
+        /// What the parameter before the operand must be, if there is one.
+        var parameter: PromQLType? {
+            switch self {
+            case .topk, .bottomk, .quantile: .scalar
+            case .countValues: .string
+            default: nil
+            }
+        }
     }
 
-    /// The binary operators of the subset, with their precedence (higher binds tighter).
+    /// The binary operators, with their precedence (higher binds tighter).
     public enum BinaryOperator: String, Sendable, CaseIterable {
-        case add = "+", subtract = "-", multiply = "*", divide = "/"
+        case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%", power = "^", atan2
         case equal = "==", notEqual = "!=", greater = ">", less = "<", greaterOrEqual = ">=", lessOrEqual = "<="
         case and, or, unless
 
         var precedence: Int {
             switch self {
-            case .multiply, .divide: 5
+            case .power: 6
+            case .multiply, .divide, .modulo, .atan2: 5
             case .add, .subtract: 4
+            case .equal, .notEqual, .greater, .less, .greaterOrEqual, .lessOrEqual: 3
             case .and, .unless: 2
             case .or: 1
-            default: 3
             }
         }
+
+        /// `^` groups to the right: `2 ^ 3 ^ 2` is `2 ^ 9`.
+        var isRightAssociative: Bool { self == .power }
 
         /// Comparisons filter (or, with `bool`, answer 0 or 1); the others compute.
         public var isComparison: Bool { precedence == 3 }
 
         /// `and`, `or` and `unless` pick series by their labels; values pass through unchanged.
         public var isSetOperator: Bool { precedence <= 2 }
+
+        /// Arithmetic drops the metric name from its result: the value is no longer that metric.
+        var dropsMetricName: Bool { precedence >= 4 }
     }
 }
 
-/// The functions of the subset.
-public enum PromQLFunction: String, Sendable, CaseIterable {
-    case rate, increase, irate, delta
-    case avgOverTime = "avg_over_time", maxOverTime = "max_over_time", minOverTime = "min_over_time"
-    case sumOverTime = "sum_over_time", countOverTime = "count_over_time"
-    case histogramQuantile = "histogram_quantile"
-    case abs, time, vector, scalar
-
-    /// What the arguments must be.
-    enum Argument { case scalar, instantVector, rangeVector }
-
-    var arguments: [Argument] {
-        switch self {
-        case .rate, .increase, .irate, .delta, .avgOverTime, .maxOverTime, .minOverTime, .sumOverTime, .countOverTime:
-            [.rangeVector]
-        case .histogramQuantile: [.scalar, .instantVector]
-        case .abs, .scalar: [.instantVector]
-        case .vector: [.scalar]
-        case .time: []
-        }
-    }
+/// The types of PromQL values, as the parser checks them.
+public enum PromQLType: String, Sendable {
+    case scalar
+    case instantVector = "instant vector"
+    case rangeVector = "range vector"
+    case string
 }

@@ -15,6 +15,11 @@ public struct VectorElement: Sendable, Equatable {
 public struct RangeSeries: Sendable, Equatable {
     public let labels: LabelSet
     public let samples: [StoredSample]
+
+    public init(labels: LabelSet, samples: [StoredSample]) {
+        self.labels = labels
+        self.samples = samples
+    }
 }
 
 /// What a PromQL expression evaluates to.
@@ -23,8 +28,10 @@ public enum PromQLValue: Sendable, Equatable {
     case scalar(Double)
     /// One value per series at the evaluation time, sorted by labels.
     case vector([VectorElement])
-    /// Samples per series over a range; only a bare range selector evaluates to one.
+    /// Samples per series over a range: a range selector or a subquery, or a range query's answer.
     case matrix([RangeSeries])
+    /// A string literal.
+    case string(String)
 
     /// The JSON Prometheus's `/api/v1/query` returns in its `data` field for this value at `time` (milliseconds).
     public func prometheusJSON(at time: Int64) -> String {
@@ -34,6 +41,8 @@ public enum PromQLValue: Sendable, Equatable {
         case .vector(let elements):
             let items = elements.map { #"{"metric":\#(jsonLabels($0.labels)),"value":[\#(jsonTime(time)),"\#(jsonValue($0.value))"]}"# }
             return #"{"resultType":"vector","result":[\#(items.joined(separator: ","))]}"#
+        case .string(let text):
+            return #"{"resultType":"string","result":[\#(jsonTime(time)),\#(jsonString(text))]}"#
         case .matrix(let series):
             let items = series.map { entry in
                 let values = entry.samples.map { #"[\#(jsonTime($0.timestamp)),"\#(jsonValue($0.value))"]"# }

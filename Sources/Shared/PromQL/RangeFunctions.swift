@@ -1,88 +1,171 @@
+import Foundation
 import TimeSeries
 
-/// The boundaries of a range selector's window, for extrapolation.
-struct RangeWindow {
-    /// Milliseconds since the epoch.
-    let start: Int64
-    let end: Int64
-    let rangeSeconds: Double
-}
-
-/// The functions that turn each series' samples over a range into one value.
+/// The functions over a range of samples, one series at a time, as Prometheus computes them.
 enum RangeFunctions {
-    /// The function's value for one series, or nil when it has too few samples (the series is dropped).
-    static func apply(_ function: PromQLFunction, _ samples: [StoredSample], _ window: RangeWindow) -> Double? {
-        switch function {
-        case .rate: extrapolatedDelta(samples, window, isCounter: true, isRate: true)
-        case .increase: extrapolatedDelta(samples, window, isCounter: true, isRate: false)
-        case .delta: extrapolatedDelta(samples, window, isCounter: false, isRate: false)
-        case .irate: instantRate(samples)
-        case .avgOverTime: average(samples)
-        case .maxOverTime: samples.dropFirst().reduce(samples[0].value) { $0 < $1.value || $0.isNaN ? $1.value : $0 }
-        case .minOverTime: samples.dropFirst().reduce(samples[0].value) { $0 > $1.value || $0.isNaN ? $1.value : $0 }
-        case .sumOverTime: samples.reduce(0) { $0 + $1.value }
-        case .countOverTime: Double(samples.count)
-        default: nil
-        }
-    }
-
     /// `rate`, `increase` and `delta`: the change over the samples, corrected for counter
-    /// resets and extrapolated towards the window's edges.
+    /// resets (counters only), extrapolated towards the range's edges.
     ///
-    /// A counter that drops is taken to have restarted from zero, so the value before the
-    /// drop is added back. The first and last samples rarely sit exactly on the window's
-    /// edges, so the change is scaled up to cover the gaps, but only by about half a
-    /// sampling interval where a series seems to start or end inside the window, and never
-    /// so far back that a counter would go below zero.
-    static func extrapolatedDelta(_ samples: [StoredSample], _ window: RangeWindow, isCounter: Bool, isRate: Bool) -> Double? {
+    /// The samples are extrapolated to an edge when the gap to it is under 1.1 times the
+    /// average interval, and by half an interval otherwise (the series probably starts or ends
+    /// inside the range). A counter is never extrapolated below zero. Prometheus 2.52 and later
+    /// test the 1.1 threshold first and then stop at the zero point; up to 2.51 the zero point
+    /// shortened the gap before the threshold was tested.
+    static func extrapolatedRate(
+        _ samples: [StoredSample], rangeStart: Int64, rangeEnd: Int64,
+        isCounter: Bool, isRate: Bool, semantics: PromQLSemantics
+    ) -> Double? {
         guard samples.count >= 2, let first = samples.first, let last = samples.last else { return nil }
-        var change = last.value - first.value
+        var result = last.value - first.value
         if isCounter {
-            var previous = first.value
-            for sample in samples.dropFirst() {
-                if sample.value < previous { change += previous }
+            var previous = 0.0
+            for sample in samples {
+                if sample.value < previous { result += previous }
                 previous = sample.value
             }
         }
-        var durationToStart = Double(first.timestamp - window.start) / 1000
-        let durationToEnd = Double(window.end - last.timestamp) / 1000
+        var durationToStart = Double(first.timestamp - rangeStart) / 1000
+        var durationToEnd = Double(rangeEnd - last.timestamp) / 1000
         let sampledInterval = Double(last.timestamp - first.timestamp) / 1000
         let averageInterval = sampledInterval / Double(samples.count - 1)
-        if isCounter, change > 0, first.value >= 0 {
-            // Where the counter would reach zero if extrapolated backwards: start no earlier.
-            let durationToZero = sampledInterval * (first.value / change)
-            if durationToZero < durationToStart { durationToStart = durationToZero }
-        }
         let threshold = averageInterval * 1.1
-        var extrapolatedInterval = sampledInterval
-        extrapolatedInterval += durationToStart < threshold ? durationToStart : averageInterval / 2
-        extrapolatedInterval += durationToEnd < threshold ? durationToEnd : averageInterval / 2
-        var factor = extrapolatedInterval / sampledInterval
-        if isRate { factor /= window.rangeSeconds }
-        return change * factor
+        let rangeSeconds = Double(rangeEnd - rangeStart) / 1000
+        switch semantics {
+        case .prometheus3:
+            if durationToStart >= threshold { durationToStart = averageInterval / 2 }
+            if isCounter, result > 0, first.value >= 0 {
+                let durationToZero = sampledInterval * (first.value / result)
+                if durationToZero < durationToStart { durationToStart = durationToZero }
+            }
+            if durationToEnd >= threshold { durationToEnd = averageInterval / 2 }
+            var factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval
+            if isRate { factor /= rangeSeconds }
+            return result * factor
+        case .prometheus2:
+            if isCounter, result > 0, first.value >= 0 {
+                let durationToZero = sampledInterval * (first.value / result)
+                if durationToZero < durationToStart { durationToStart = durationToZero }
+            }
+            var extrapolateTo = sampledInterval
+            extrapolateTo += durationToStart < threshold ? durationToStart : averageInterval / 2
+            extrapolateTo += durationToEnd < threshold ? durationToEnd : averageInterval / 2
+            result *= extrapolateTo / sampledInterval
+            if isRate { result /= rangeSeconds }
+            return result
+        }
     }
 
-    /// `irate`: the per-second change between the last two samples (after a reset, the last value).
-    private static func instantRate(_ samples: [StoredSample]) -> Double? {
+    /// `irate` and `idelta`: from the last two samples only.
+    static func instantRate(_ samples: [StoredSample], isRate: Bool) -> Double? {
         guard samples.count >= 2 else { return nil }
         let last = samples[samples.count - 1], previous = samples[samples.count - 2]
-        let change = last.value < previous.value ? last.value : last.value - previous.value
-        let seconds = Double(last.timestamp - previous.timestamp) / 1000
-        guard seconds > 0 else { return nil }
-        return change / seconds
+        var result = isRate && last.value < previous.value ? last.value : last.value - previous.value
+        let interval = last.timestamp - previous.timestamp
+        guard interval != 0 else { return nil }
+        if isRate { result /= Double(interval) / 1000 }
+        return result
     }
 
-    /// `avg_over_time`: a running mean, as Prometheus computes it.
-    private static func average(_ samples: [StoredSample]) -> Double {
-        var mean = 0.0, count = 0.0
-        for sample in samples {
+    /// How many times the value changed (NaN to NaN is no change).
+    static func changes(_ samples: [StoredSample]) -> Double {
+        var count = 0.0
+        for (previous, current) in zip(samples, samples.dropFirst())
+        where current.value != previous.value && !(current.value.isNaN && previous.value.isNaN) {
             count += 1
-            if mean.isInfinite {
-                if sample.value.isInfinite, (mean > 0) == (sample.value > 0) { continue }
-                if !sample.value.isInfinite, !sample.value.isNaN { continue }
-            }
-            mean += sample.value / count - mean / count
         }
-        return mean
+        return count
+    }
+
+    /// How many times the value fell: counter resets.
+    static func resets(_ samples: [StoredSample]) -> Double {
+        Double(zip(samples, samples.dropFirst()).filter { $1.value < $0.value }.count)
+    }
+
+    /// The least-squares line through the samples: slope per second, and the value at `interceptTime`.
+    static func linearRegression(_ samples: [StoredSample], interceptTime: Int64) -> (slope: Double, intercept: Double) {
+        var n = 0.0
+        var sumX = 0.0, cX = 0.0, sumY = 0.0, cY = 0.0, sumXY = 0.0, cXY = 0.0, sumX2 = 0.0, cX2 = 0.0
+        let initial = samples[0].value
+        var constant = true
+        for (index, sample) in samples.enumerated() {
+            if constant, index > 0, sample.value != initial { constant = false }
+            n += 1
+            let x = Double(sample.timestamp - interceptTime) / 1000
+            (sumX, cX) = PromQLMath.kahanAdd(x, sumX, cX)
+            (sumY, cY) = PromQLMath.kahanAdd(sample.value, sumY, cY)
+            (sumXY, cXY) = PromQLMath.kahanAdd(x * sample.value, sumXY, cXY)
+            (sumX2, cX2) = PromQLMath.kahanAdd(x * x, sumX2, cX2)
+        }
+        if constant {
+            if initial.isInfinite { return (.nan, .nan) }
+            return (0, initial)
+        }
+        sumX += cX
+        sumY += cY
+        sumXY += cXY
+        sumX2 += cX2
+        let covariance = sumXY - sumX * sumY / n
+        let variance = sumX2 - sumX * sumX / n
+        let slope = covariance / variance
+        return (slope, sumY / n - slope * sumX / n)
+    }
+
+    /// Double exponential smoothing (`holt_winters` in Prometheus 2): the smoothed value at the last sample.
+    static func doubleExponentialSmoothing(_ samples: [StoredSample], smoothing: Double, trend: Double) -> Double? {
+        guard samples.count >= 2 else { return nil }
+        var s0 = 0.0, s1 = samples[0].value
+        var b = samples[1].value - samples[0].value
+        for index in 1..<samples.count {
+            let x = smoothing * samples[index].value
+            if index - 1 != 0 { b = trend * (s1 - s0) + (1 - trend) * b }
+            let y = (1 - smoothing) * (s1 + b)
+            (s0, s1) = (s1, x + y)
+        }
+        return s1
+    }
+
+    /// The mean, summing directly while the sum stays finite, then incrementally.
+    static func average(_ values: [Double]) -> Double {
+        var sum = 0.0, mean = 0.0, count = 0.0, compensation = 0.0
+        var incremental = false
+        for value in values {
+            count += 1
+            if !incremental {
+                let (newSum, newCompensation) = PromQLMath.kahanAdd(value, sum, compensation)
+                if count == 1 || !newSum.isInfinite {
+                    (sum, compensation) = (newSum, newCompensation)
+                    continue
+                }
+                incremental = true
+                mean = sum / (count - 1)
+                compensation /= count - 1
+            }
+            if mean.isInfinite {
+                if value.isInfinite, (mean > 0) == (value > 0) { continue }
+                if !value.isInfinite, !value.isNaN { continue }
+            }
+            let current = mean + compensation
+            (mean, compensation) = PromQLMath.kahanAdd(value / count - current / count, mean, compensation)
+        }
+        return incremental ? mean + compensation : (sum + compensation) / count
+    }
+
+    /// The population variance, by Welford's method with compensated sums.
+    static func variance(_ values: [Double]) -> Double {
+        var count = 0.0, mean = 0.0, compensationMean = 0.0, aux = 0.0, compensationAux = 0.0
+        for value in values {
+            count += 1
+            let delta = value - (mean + compensationMean)
+            (mean, compensationMean) = PromQLMath.kahanAdd(delta / count, mean, compensationMean)
+            (aux, compensationAux) = PromQLMath.kahanAdd(delta * (value - (mean + compensationMean)), aux, compensationAux)
+        }
+        return (aux + compensationAux) / count
+    }
+
+    /// The sum, compensated.
+    static func sum(_ values: [Double]) -> Double {
+        var sum = 0.0, compensation = 0.0
+        for value in values { (sum, compensation) = PromQLMath.kahanAdd(value, sum, compensation) }
+        return sum + compensation
     }
 }

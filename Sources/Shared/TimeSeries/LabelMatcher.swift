@@ -17,11 +17,14 @@ public struct LabelMatcher: Sendable, CustomStringConvertible {
     private let regex: AnchoredRegex?
 
     /// A matcher; throws when a regular expression does not compile.
-    public init(_ name: String, _ kind: Kind, _ value: String) throws {
+    ///
+    /// - Parameter dotMatchesNewline: whether `.` in a regular expression matches a line feed,
+    ///   as in Prometheus 3 (true, the default); Prometheus 2's `.` does not.
+    public init(_ name: String, _ kind: Kind, _ value: String, dotMatchesNewline: Bool = true) throws {
         self.name = name
         self.kind = kind
         self.value = value
-        regex = kind == .matchesRegex || kind == .notMatchesRegex ? try AnchoredRegex(value) : nil
+        regex = kind == .matchesRegex || kind == .notMatchesRegex ? try AnchoredRegex(value, dotMatchesNewline: dotMatchesNewline) : nil
     }
 
     /// Whether a label whose value is `candidate` ("" when absent) satisfies this matcher.

@@ -26,6 +26,17 @@ public struct LabelSet: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// The reserved label that holds the metric name.
     public static let metricNameLabel = "__name__"
 
+    /// Whether `name` is a label name in the classic form: an ASCII letter or underscore, then
+    /// ASCII letters, digits and underscores.
+    public static func isValidLabelName(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first == UInt8(ascii: "_") || (first | 0x20 >= UInt8(ascii: "a") && first | 0x20 <= UInt8(ascii: "z")) else {
+            return false
+        }
+        return name.utf8.allSatisfy { byte in
+            byte == UInt8(ascii: "_") || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z"))
+        }
+    }
+
     /// A set from name-value pairs; empty values are dropped, since in Prometheus an empty label is no label.
     public init(_ pairs: [String: String]) {
         labels = pairs.filter { !$0.value.isEmpty }.map { Label($0.key, $0.value) }.sorted()
