@@ -1,3 +1,4 @@
+import Synchronization
 import WorkbookKit
 import TestSupport
 import XCTest
@@ -13,7 +14,7 @@ final class CountersVsGaugesLessonTests: XCTestCase {
     func testTheSolutionPassesEveryCheck() {
         let report = CheckReport(running: CountersVsGaugesChecks.checks(solutionMetricKind))
         XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
-        XCTAssertEqual(report.results.count, 11)
+        XCTAssertEqual(report.results.count, 12)
     }
 
     func testAWrongAnswerForAnySignalFailsACheck() {
@@ -46,10 +47,43 @@ final class CountersVsGaugesLessonTests: XCTestCase {
         }
     }
 
+    func testEveryMutantFailsTheGeneratedCheck() {
+        for mutant in Self.mutants {
+            let report = CheckReport(running: CountersVsGaugesChecks.checks(mutant.classify))
+            XCTAssertTrue(report.failedTitles.contains(Self.generatedTitle),
+                          "the generated check should catch the mutant '\(mutant.name)'; failed: \(report.failedTitles)")
+        }
+    }
+
+    func testTheGeneratedCheckTriesTwoThousandListsWithEverySignal() throws {
+        let calls = CallCount()
+        let checks = CountersVsGaugesChecks.checks { signal in
+            calls.add(signal)
+            return try solutionMetricKind(for: signal)
+        }
+        let generated = try XCTUnwrap(checks.first { $0.title == Self.generatedTitle })
+        XCTAssertTrue(CheckReport(running: [generated]).passed)
+        XCTAssertGreaterThanOrEqual(calls.total, 2_000)
+        for signal in Signal.allCases {
+            XCTAssertGreaterThanOrEqual(calls.count(of: signal), 200, "\(signal) should be asked about hundreds of times")
+        }
+    }
+
+    func testAGeneratedFailureNamesTheSignal() throws {
+        let backupAsCounter = try XCTUnwrap(Self.mutants.first { $0.name.contains("backup time") })
+        let report = CheckReport(running: CountersVsGaugesChecks.checks(backupAsCounter.classify))
+        guard case .failed(let failure)? = report.results.first(where: { $0.title == Self.generatedTitle })?.outcome else {
+            return XCTFail("the generated check should fail")
+        }
+        XCTAssertEqual(failure.input, "metricKind(for: .lastBackupTime)")
+        XCTAssertEqual(failure.expected, "lastBackupTime: gauge")
+        XCTAssertEqual(failure.found, "lastBackupTime: counter")
+    }
+
     func testAFailureShowsExpectedFoundAndTheHint() {
         let report = CheckReport(running: CountersVsGaugesChecks.checks(Self.mutants[0].classify))
         let text = report.rendered(for: lesson, subject: "Exercise.swift")
-        XCTAssertTrue(text.contains("  ✗ queue length is a gauge: taking a job out of the queue makes it smaller\n      expected: gauge\n      found:    counter"), text)
+        XCTAssertTrue(text.contains("  ✗ queue length is a gauge: taking a job out of the queue makes it smaller\n      input:    metricKind(for: .queueLength)\n      expected: gauge\n      found:    counter"), text)
         XCTAssertTrue(text.contains("Hint: " + lesson.hint), text)
     }
 
@@ -106,5 +140,40 @@ final class CountersVsGaugesLessonTests: XCTestCase {
         ("everything a gauge, since a gauge can go up too", "requests served is a counter: each answered request adds one", { _ in
             .gauge
         }),
+        ("CPU time a reading, so a gauge", "CPU time used is a counter: seconds add up like bytes do", { signal in
+            signal == .cpuTimeUsed ? .gauge : try solutionMetricKind(for: signal)
+        }),
+        ("bytes are a counter, whatever they measure: memory too", "memory in use is a gauge: freeing memory lowers it", { signal in
+            [.bytesSent, .memoryInUse].contains(signal) ? .counter : try solutionMetricKind(for: signal)
+        }),
+        ("everything a counter but what is obviously a reading", "queue length is a gauge: taking a job out of the queue makes it smaller", { signal in
+            [.temperature, .memoryInUse].contains(signal) ? .gauge : .counter
+        }),
+        ("jobs enqueued read as the queue, a gauge", "jobs enqueued is a counter, while the queue length is a gauge", { signal in
+            signal == .jobsEnqueued ? .gauge : try solutionMetricKind(for: signal)
+        }),
     ]
+
+    /// The title of the check that compares with the reference on generated lists of signals.
+    private static let generatedTitle = "2,000 generated lists of signals get the reference's answers"
+
+    /// How many times a closure under test was asked about each signal, from any thread.
+    private final class CallCount: Sendable {
+        private let counts = Mutex([Signal: Int]())
+
+        /// One more call, about `signal`.
+        func add(_ signal: Signal) {
+            counts.withLock { $0[signal, default: 0] += 1 }
+        }
+
+        /// The calls about `signal` so far.
+        func count(of signal: Signal) -> Int {
+            counts.withLock { $0[signal, default: 0] }
+        }
+
+        /// The calls so far.
+        var total: Int {
+            counts.withLock { $0.values.reduce(0, +) }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 import TimeSeries
 import PromQL
 import WorkbookKit
@@ -15,7 +16,7 @@ final class RateAndResetsLessonTests: XCTestCase {
     func testTheSolutionPassesEveryCheck() {
         let report = CheckReport(running: RateAndResetsChecks.checks(solutionCounterIncrease))
         XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
-        XCTAssertEqual(report.results.count, 9)
+        XCTAssertEqual(report.results.count, 10)
     }
 
     func testTheLearnersExerciseCompilesAndPassesOnceAttempted() throws {
@@ -38,10 +39,54 @@ final class RateAndResetsLessonTests: XCTestCase {
         }
     }
 
+    func testEveryMutantFailsTheGeneratedCheck() {
+        for mutant in Self.mutants {
+            let report = CheckReport(running: RateAndResetsChecks.checks(mutant.increase))
+            XCTAssertTrue(report.failedTitles.contains(Self.generatedTitle),
+                          "the generated check should catch the mutant '\(mutant.name)'; failed: \(report.failedTitles)")
+        }
+    }
+
+    func testTheGeneratedCheckTriesTwoThousandCounters() throws {
+        let calls = CallCount()
+        let checks = RateAndResetsChecks.checks { samples in
+            calls.add()
+            return try solutionCounterIncrease(samples)
+        }
+        let generated = try XCTUnwrap(checks.first { $0.title == Self.generatedTitle })
+        XCTAssertTrue(CheckReport(running: [generated]).passed)
+        XCTAssertGreaterThanOrEqual(calls.value, 2_000)
+    }
+
+    /// Prometheus adds differently (last minus first, plus the value before every fall):
+    /// right, though its rounding differs, so it must pass.
+    func testPrometheussWayOfAddingPasses() {
+        let report = CheckReport(running: RateAndResetsChecks.checks { samples in
+            guard let first = samples.first, let last = samples.last else { return 0 }
+            var correction = 0.0
+            for (previous, current) in zip(samples, samples.dropFirst()) where current < previous {
+                correction += previous
+            }
+            return last - first + correction
+        })
+        XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
+    }
+
+    func testAGeneratedFailureShowsTheShrunkCall() throws {
+        let report = CheckReport(running: RateAndResetsChecks.checks(Self.mutants[0].increase))
+        guard case .failed(let failure)? = report.results.first(where: { $0.title == Self.generatedTitle })?.outcome else {
+            return XCTFail("the generated check should fail")
+        }
+        let input = try XCTUnwrap(failure.input)
+        XCTAssertTrue(input.hasPrefix("counterIncrease(["), input)
+        XCTAssertLessThanOrEqual(input.filter { $0 == "," }.count, 2, "shrunk to a short list: \(input)")
+        XCTAssertNotNil(failure.seed)
+    }
+
     func testAFailureShowsExpectedFoundAndTheHint() {
         let report = CheckReport(running: RateAndResetsChecks.checks(Self.mutants[0].increase))
         let text = report.rendered(for: lesson, subject: "Exercise.swift")
-        XCTAssertTrue(text.contains("  ✗ after a fall the new value counts in full: it was counted from zero\n      expected: 7.0\n      found:    -1.0"), text)
+        XCTAssertTrue(text.contains("  ✗ after a fall the new value counts in full: it was counted from zero\n      input:    counterIncrease([5.0, 8.0, 2.0, 4.0])\n      expected: 7.0\n      found:    -1.0"), text)
         XCTAssertTrue(text.contains("Hint: " + lesson.hint), text)
     }
 
@@ -146,5 +191,48 @@ final class RateAndResetsLessonTests: XCTestCase {
         ("the size of every change, up or down", "after a fall the new value counts in full: it was counted from zero", { samples in
             zip(samples, samples.dropFirst()).reduce(0) { $0 + abs($1.1 - $1.0) }
         }),
+        ("the first sample counted as an increase from zero", "fewer than two samples: nothing to compare, so 0", { samples in
+            zip([0] + samples, samples).reduce(0) { $0 + ($1.1 < $1.0 ? $1.1 : $1.1 - $1.0) }
+        }),
+        ("only a fall to exactly 0 taken for a restart", generatedTitle, { samples in
+            zip(samples, samples.dropFirst()).reduce(0) { $0 + ($1.1 == 0 ? 0 : $1.1 - $1.0) }
+        }),
+        ("falls compared with the first sample, not the one before", generatedTitle, { samples in
+            zip(samples, samples.dropFirst()).reduce(0) { $0 + ($1.1 < samples[0] ? $1.1 : $1.1 - $1.0) }
+        }),
+        ("small falls ignored as jitter", generatedTitle, { samples in
+            zip(samples, samples.dropFirst()).reduce(0) { $0 + ($1.1 < $1.0 - 0.5 ? $1.1 : max(0, $1.1 - $1.0)) }
+        }),
+        ("added up in Float", generatedTitle, { samples in
+            Double(zip(samples, samples.dropFirst()).reduce(Float(0)) { $0 + Float($1.1 < $1.0 ? $1.1 : $1.1 - $1.0) })
+        }),
+        ("whole steps only: differences taken as integers", "fractional counters, such as seconds, add up exactly", { samples in
+            zip(samples, samples.dropFirst()).reduce(0) { $0 + Double($1.1 < $1.0 ? Int64($1.1) : Int64($1.1) - Int64($1.0)) }
+        }),
+        ("Prometheus's formula with the value after the fall added", "after a fall the new value counts in full: it was counted from zero", { samples in
+            guard let first = samples.first, let last = samples.last else { return 0 }
+            return last - first + zip(samples, samples.dropFirst()).reduce(0) { $0 + ($1.1 < $1.0 ? $1.1 : 0) }
+        }),
+        ("a single sample's value returned as its increase", "fewer than two samples: nothing to compare, so 0", { samples in
+            samples.count == 1 ? samples[0] : try solutionCounterIncrease(samples)
+        }),
     ]
+
+    /// The title of the check that compares with the reference on generated counters.
+    private static let generatedTitle = "2,000 generated counters match the reference, restarts and fractions included"
+
+    /// How many times a closure under test was called, from any thread.
+    private final class CallCount: Sendable {
+        private let count = Mutex(0)
+
+        /// One more call.
+        func add() {
+            count.withLock { $0 += 1 }
+        }
+
+        /// The calls so far.
+        var value: Int {
+            count.withLock { $0 }
+        }
+    }
 }

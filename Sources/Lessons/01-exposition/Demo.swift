@@ -28,13 +28,13 @@ enum ExpositionDemo {
         let prometheusText = ExpositionFormat.prometheus.render(registry.collect())
         narrator.heading("What a scrape returns")
         narrator.say("""
-            Prometheus pulls: every few seconds it sends GET /metrics to each target and reads
-            plain text back. This is what this lesson's registry answers, in the Prometheus
+            Prometheus pulls: every few seconds it sends GET /metrics to each target and reads \
+            plain text back. This is what this lesson's registry answers, in the Prometheus \
             text format 0.0.4 (Content-Type: \(ExpositionFormat.prometheus.contentType)):
             """)
         narrator.show(prometheusText)
         narrator.say("""
-            Each family starts with # HELP (what it means) and # TYPE (counter, gauge, histogram
+            Each family starts with # HELP (what it means) and # TYPE (counter, gauge, histogram \
             or summary). Every other line is a sample: name, labels in braces, value.
             """)
 
@@ -43,14 +43,14 @@ enum ExpositionDemo {
             narrator.show(String(line))
         }
         narrator.say("""
-            One family, three series. A series is the name plus its whole label set: changing any
-            label value makes a new series, with its own history in Prometheus. Label order in
+            One family, three series. A series is the name plus its whole label set: changing any \
+            label value makes a new series, with its own history in Prometheus. Label order in \
             the text does not matter; the set does.
             """)
 
         narrator.heading("Escaping")
         let hostile = try registry.makeCounterFamily(
-            name: "log_messages", help: "Log messages written, by text (a bad idea: see lesson 4).", labelNames: ["text"])
+            name: "log_messages", help: "Log messages, by text (a bad idea: see lesson 4).", labelNames: ["text"])
         try hostile.labels("said \"hi\"\nC:\\temp").inc()
         let escapedLine = ExpositionFormat.prometheus.render(registry.collect())
             .split(separator: "\n").first { $0.hasPrefix("log_messages_total{") } ?? ""
@@ -62,7 +62,7 @@ enum ExpositionDemo {
         narrator.say("Asked with Accept: application/openmetrics-text, the answer differs in small, strict ways:")
         narrator.show(ExpositionFormat.openmetrics.render(registry.collect()))
         narrator.say("""
-            The counter family is named without _total in HELP and TYPE, while its samples keep it;
+            The counter family is named without _total in HELP and TYPE, while its samples keep it; \
             whole numbers are written 3.0; the histogram declares its # UNIT; the body ends with # EOF.
             """)
         return registry

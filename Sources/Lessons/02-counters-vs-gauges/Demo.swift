@@ -85,8 +85,8 @@ enum CountersVsGaugesDemo {
     static func showHistory(_ history: History, _ narrator: Narrator) {
         narrator.heading("A minute of a worker")
         narrator.say("""
-            A worker takes requests from a queue, four per second at most. Between seconds \(busySpell.lowerBound)
-            and \(busySpell.upperBound) more arrive than it can handle. Each metric after every second, one
+            A worker takes requests from a queue, four per second at most. Between seconds \(busySpell.lowerBound) \
+            and \(busySpell.upperBound) more arrive than it can handle. Each metric after every second, one \
             character per second, from ▁ (its lowest) to █ (its highest):
             """)
         var block = ""
@@ -98,8 +98,8 @@ enum CountersVsGaugesDemo {
         }
         narrator.show(block)
         narrator.say("""
-            The counters only climb: each finished request or error adds to them, and nothing
-            takes away. The gauges go both ways: the queue fills during the busy spell and
+            The counters only climb: each finished request or error adds to them, and nothing \
+            takes away. The gauges go both ways: the queue fills during the busy spell and \
             drains after it, in-flight requests come and go, the CPU warms and cools.
             """)
     }
@@ -128,10 +128,10 @@ enum CountersVsGaugesDemo {
             \(TerminalChart.sparkline(before + after))
             """)
         narrator.say("""
-            The count lives in the process's memory, so a new process starts again at 0. That is
-            the one fall a counter is allowed, and PromQL's rate() and increase() expect it: a
-            sample lower than the one before means "restarted", and the counting carries on from
-            zero (lesson 3). It also means the raw value is rarely what you want: it counts since
+            The count lives in the process's memory, so a new process starts again at 0. That is \
+            the one fall a counter is allowed, and PromQL's rate() and increase() expect it: a \
+            sample lower than the one before means "restarted", and the counting carries on from \
+            zero (lesson 3). It also means the raw value is rarely what you want: it counts since \
             whenever the process last started.
             """)
     }
@@ -150,8 +150,8 @@ enum CountersVsGaugesDemo {
             """)
         narrator.show(samples.map(shown).joined(separator: " "))
         narrator.say("""
-            Suppose it had been exposed as a counter, and someone asked how much the queue grew
-            with increase(), which is meant for counters. PromQL does not check types: it applies
+            Suppose it had been exposed as a counter, and someone asked how much the queue grew \
+            with increase(), which is meant for counters. PromQL does not check types: it applies \
             the counter rules, and every fall looks like a restart. At the end of the minute:
             """)
         var block = ""
@@ -161,9 +161,9 @@ enum CountersVsGaugesDemo {
         }
         narrator.show(block)
         narrator.say("""
-            increase() adds back the value before every fall, as if the queue had restarted from
-            zero there, and reports a growth that never happened. delta(), the gauge function,
-            gives the net change (from \(shown(samples.first ?? 0)) to \(shown(samples.last ?? 0))); max_over_time() the worst moment.
+            increase() adds back the value before every fall, as if the queue had restarted from \
+            zero there, and reports a growth that never happened. delta(), the gauge function, \
+            gives the net change (from \(shown(samples.first ?? 0)) to \(shown(samples.last ?? 0))); max_over_time() the worst moment. \
             A gauge is read as it is, or summarised over time; only counters get rate().
             """)
     }
@@ -178,7 +178,7 @@ enum CountersVsGaugesDemo {
               counter.inc()   one relaxed atomic add on an integer: a few nanoseconds
               gauge.set(x)    one atomic store of the Double's bits
               gauge.add(x)    a compare-and-swap loop on those bits, usually one round
-            No locks, no allocation, no I/O: the work of turning numbers into text happens
+            No locks, no allocation, no I/O: the work of turning numbers into text happens \
             only when Prometheus scrapes. The measured figures come from the benchmark package:
               swift package --package-path Benchmarks benchmark
             """)

@@ -85,7 +85,7 @@ enum RateAndResetsDemo {
         let samples = try storedSamples(store)
         narrator.heading("The raw counter, scraped every \(scrapeInterval) s")
         narrator.say("""
-            A shop counts its orders in \(counterName). Prometheus scrapes it every \(scrapeInterval) s for ten
+            A shop counts its orders in \(counterName). Prometheus scrapes it every \(scrapeInterval) s for ten \
             minutes. At \(clockTime(crashSecond)) the process crashes; \(restartSecond - crashSecond) s later a new one starts. The \(samples.count) stored samples:
             """)
         let aroundRestart = samples.filter { abs(second(of: $0) - crashSecond) <= 30 }
@@ -94,7 +94,7 @@ enum RateAndResetsDemo {
             \(aroundRestart.map { "\(clockTime(second(of: $0))) \(shown($0.value))" }.joined(separator: "   "))
             """)
         narrator.say("""
-            The saw tooth is the restart: the new process counts from zero. The raw number
+            The saw tooth is the restart: the new process counts from zero. The raw number \
             answers "orders since this process started", which nobody asked.
             """)
     }
@@ -126,11 +126,11 @@ enum RateAndResetsDemo {
         narrator.say("The counts side by side (a negative count gets no bar):")
         narrator.show(TerminalChart.bars(rows.map { (label: $0.0, value: $0.1) }, width: 30))
         narrator.say("""
-            last − first goes negative: it subtracts the old process's total from the new one's.
-            increase() finds the fall, treats it as a restart from zero and adds the value before
-            it back, so it lands near the truth. rate() is the same thing per second: increase
-            divided by the window's 300 seconds. irate() uses only the last two samples, so it
-            shows the latest 15 s and forgets the rest. The gap to the truth is real: orders the
+            last − first goes negative: it subtracts the old process's total from the new one's. \
+            increase() finds the fall, treats it as a restart from zero and adds the value before \
+            it back, so it lands near the truth. rate() is the same thing per second: increase \
+            divided by the window's 300 seconds. irate() uses only the last two samples, so it \
+            shows the latest 15 s and forgets the rest. The gap to the truth is real: orders the \
             old process took after its last scrape died with it, unseen by Prometheus.
             """)
     }
@@ -145,13 +145,15 @@ enum RateAndResetsDemo {
         narrator.heading("A rate over time, across the restart")
         narrator.say("Evaluated after every scrape from \(clockTime(60)) on, one character per evaluation:")
         narrator.show("""
-            rate(\(counterName)[1m])           \(TerminalChart.sparkline(rates))  \(shown(rates.min() ?? 0)) to \(shown(rates.max() ?? 0))
-            delta(\(counterName)[1m]) / 60     \(TerminalChart.sparkline(naive))  \(shown(naive.min() ?? 0)) to \(shown(naive.max() ?? 0))
+            rate(\(counterName)[1m]), \(shown(rates.min() ?? 0)) to \(shown(rates.max() ?? 0)):
+              \(TerminalChart.sparkline(rates))
+            delta(\(counterName)[1m]) / 60, \(shown(naive.min() ?? 0)) to \(shown(naive.max() ?? 0)):
+              \(TerminalChart.sparkline(naive))
             """)
         narrator.say("""
-            rate() only dips around the restart, for the orders lost with the old process and the
-            two seconds without one. delta(), the gauge function, knows nothing about resets: for
-            a minute after the restart its "rate" is hugely negative. On counters, use rate() and
+            rate() only dips around the restart, for the orders lost with the old process and the \
+            two seconds without one. delta(), the gauge function, knows nothing about resets: for \
+            a minute after the restart its "rate" is hugely negative. On counters, use rate() and \
             increase().
             """)
     }
@@ -172,10 +174,10 @@ enum RateAndResetsDemo {
         narrator.say("increase(\(counterName)[1m]) at \(clockTime(evaluation)) sees the samples in [\(clockTime(evaluation - 60)), \(clockTime(evaluation))]:")
         narrator.show(inWindow.map { "\(clockTime(second(of: $0))) \(shown($0.value))" }.joined(separator: "   "))
         narrator.say("""
-            They span \(shown(covered)) s of the 60 s window and grew by \(shown(seen)). Prometheus assumes the counter
-            kept its pace over the gaps at both edges (each shorter than 1.1 scrape intervals) and
-            scales up: \(shown(seen)) × 60 / \(shown(covered)) = \(shown(seen * 60 / covered)). increase() answers \(shown(answer)).
-            That is why increase() of a counter that only moves in whole steps can come out as a
+            They span \(shown(covered)) s of the 60 s window and grew by \(shown(seen)). Prometheus assumes the counter \
+            kept its pace over the gaps at both edges (each shorter than 1.1 scrape intervals) and \
+            scales up: \(shown(seen)) × 60 / \(shown(covered)) = \(shown(seen * 60 / covered)). increase() answers \(shown(answer)). \
+            That is why increase() of a counter that only moves in whole steps can come out as a \
             fraction, and why it rarely matches a hand count exactly.
             """)
     }
@@ -193,10 +195,10 @@ enum RateAndResetsDemo {
         let answer = try instantValue(PromQLEngine(store: store), "increase(http_requests_total[30m])", at: 1_800_000)
         narrator.heading("A small example to check by hand")
         narrator.say("""
-            A counter sampled every 5 minutes reads 0 1 2 3 2 3 4. From 3 to 2 it fell: a restart,
-            after which 2 new requests were counted. Up 3, then 2 counted since the restart, then
-            up 2 more: 7 in all. increase(http_requests_total[30m]) at 30m answers \(shown(answer)).
-            The samples sit exactly on the window's edges, so there is nothing to extrapolate.
+            A counter sampled every 5 minutes reads 0 1 2 3 2 3 4. From 3 to 2 it fell: a restart, \
+            after which 2 new requests were counted. Up 3, then 2 counted since the restart, then \
+            up 2 more: 7 in all. increase(http_requests_total[30m]) at 30m answers \(shown(answer)). \
+            The samples sit exactly on the window's edges, so there is nothing to extrapolate. \
             Your exercise computes this counting part: swift run lesson check 3.
             """)
     }
@@ -214,7 +216,7 @@ enum RateAndResetsDemo {
         switch try engine.evaluate(query, at: time) {
         case .scalar(let value): return value
         case .vector(let elements): return elements.first?.value ?? .nan
-        case .matrix: return .nan
+        case .matrix, .string: return .nan
         }
     }
 

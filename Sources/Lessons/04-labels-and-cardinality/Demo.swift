@@ -97,13 +97,22 @@ enum LabelsAndCardinalityDemo {
         let family = try ShopMetrics(registry: registry).requests.collect()
         narrator.heading("One family, a handful of series")
         narrator.say("""
-            Five minutes of traffic to shop-1, counted in http_requests_total with the labels
-            method, route and code. Each label set that occurred is one series:
+            Five minutes of traffic to shop-1, counted in http_requests_total with the labels \
+            method, route and code. Each label set that occurred is one series, one sample line \
+            of the exposition (swift run lesson metrics 4 prints them):
             """)
-        narrator.show(ExpositionFormat.prometheus.render([family]))
+        // One row per series: its three label values and its count, in columns that fit the terminal.
+        var table = "method".padded(to: 8) + "route".padded(to: 24) + "code".padded(to: 6) + "value\n"
+        for series in family.series {
+            guard case .counter(let value) = series.value, series.labelValues.count == 3 else { continue }
+            let values = series.labelValues
+            table += values[0].padded(to: 8) + values[1].padded(to: 24) + values[2].padded(to: 6)
+                + formatSampleValue(value, for: .prometheus) + "\n"
+        }
+        narrator.show(table)
         narrator.say("""
-            \(family.series.count) series. The route label holds the template the router matched (/users/:id),
-            not the path the client sent, so the count is bounded by methods × routes × codes that
+            \(family.series.count) series. The route label holds the template the router matched (/users/:id), \
+            not the path the client sent, so the count is bounded by methods × routes × codes that \
             actually happen, and it stays the same whether a hundred users come or a million.
             """)
     }
@@ -114,7 +123,7 @@ enum LabelsAndCardinalityDemo {
     static func showGrowth(_ growth: Growth, _ narrator: Narrator) {
         narrator.heading("The same requests, labelled by raw path or by user id")
         narrator.say("""
-            shop-1 also counted the same requests by raw path (http_requests_by_path_total), and
+            shop-1 also counted the same requests by raw path (http_requests_by_path_total), and \
             by user id in a family nobody scrapes. Series per family at the end of each minute:
             """)
         let rows = [("route template", growth.byRoute), ("raw path", growth.byPath), ("user id", growth.byUser)]
@@ -136,9 +145,9 @@ enum LabelsAndCardinalityDemo {
         narrator.show(TerminalChart.bars(families.map { (label: $0.0, value: Double(ExpositionFormat.prometheus.encode([$0.1]).count)) }, width: 40))
         let ones = byPath.series.filter { $0.value == .counter(1) }.count
         narrator.say("""
-            \(ones) of the \(byPath.series.count) raw-path series have counted exactly one request: they
-            are a request log written into the metrics. Every series costs memory in this process
-            (a counter kept until the process ends), index and sample storage in Prometheus, and
+            \(ones) of the \(byPath.series.count) raw-path series have counted exactly one request: they \
+            are a request log written into the metrics. Every series costs memory in this process \
+            (a counter kept until the process ends), index and sample storage in Prometheus, and \
             bytes on every scrape, whether or not anyone ever queries it.
             """)
     }
@@ -150,22 +159,22 @@ enum LabelsAndCardinalityDemo {
         let now = (startSeconds + Int64(minutes * 60)) * 1000
         narrator.heading("Aggregating with sum by and sum without")
         narrator.say("""
-            Prometheus scraped both instances every \(scrapeInterval) s and added job and instance labels.
+            Prometheus scraped both instances every \(scrapeInterval) s and added job and instance labels. \
             Queries at the end of the five minutes:
             """)
         try showQuery("count(http_requests_total)", engine, at: now, narrator)
         try showQuery("count(http_requests_by_path_total)", engine, at: now, narrator)
         try showQuery("sum by (route) (rate(http_requests_total[5m]))", engine, at: now, narrator, asBars: true)
         narrator.say("""
-            sum by (route) keeps only the route label and adds up every series that shares a
-            value: both instances, every method and code. Take the rate first, then sum: rate()
+            sum by (route) keeps only the route label and adds up every series that shares a \
+            value: both instances, every method and code. Take the rate first, then sum: rate() \
             must see each counter on its own to notice its restarts.
             """)
         try showQuery("sum without (instance) (rate(http_requests_total[5m]))", engine, at: now, narrator)
         narrator.say("""
-            sum without (instance) drops just that label and keeps the others (job, method, route,
-            code): the fleet's traffic as if it were one process. A label someone adds later is
-            kept, where by (…) would silently add it away. The 500 shows a rate of 0: its series
+            sum without (instance) drops just that label and keeps the others (job, method, route, \
+            code): the fleet's traffic as if it were one process. A label someone adds later is \
+            kept, where by (…) would silently add it away. The 500 shows a rate of 0: its series \
             was born at 1 with its first request, so rate() never saw it go up.
             """)
         try showQuery(#"count by (__name__) ({__name__=~".+"})"#, engine, at: now, narrator, asBars: true)
