@@ -22,9 +22,11 @@ struct LessonCommand {
           serve [N|all] [--host H] [--port P]
                                     keep the demos running with simulated traffic and serve
                                     /metrics on http://127.0.0.1:3001 (all lessons by default)
-          query 'EXPR' [--data FILE] [--time T] [--url URL]
+          query 'EXPR' [--data FILE] [--time T] [--url URL] [--prometheus 2|3]
                                     evaluate PromQL over an OpenMetrics file with timestamps,
                                     or over a scrape of a running lesson server
+          query 'EXPR' --data FILE --start S --end E --step D
+                                    a range query: the expression at every step
           load [--url URL] [--duration S] [--min-interval S] [--max-interval S]
                                     send requests to the lesson service, one every 1 to 10 s
                                     (or as the intervals say), for S seconds or until Ctrl-C

@@ -98,6 +98,22 @@ public final class RealPrometheus {
         return try getJSON(paths)
     }
 
+    /// `/api/v1/query_range` for each (query, start, end, step in milliseconds).
+    public func rangeQueries(_ queries: [(query: String, start: Int64, end: Int64, step: Int64)]) throws -> [Any] {
+        let paths = queries.map { entry -> String in
+            var components = URLComponents()
+            components.queryItems = [
+                URLQueryItem(name: "query", value: entry.query),
+                URLQueryItem(name: "start", value: String(format: "%.3f", Double(entry.start) / 1000)),
+                URLQueryItem(name: "end", value: String(format: "%.3f", Double(entry.end) / 1000)),
+                URLQueryItem(name: "step", value: String(format: "%.3f", Double(entry.step) / 1000)),
+            ]
+            let encoded = components.percentEncodedQuery!.replacingOccurrences(of: "+", with: "%2B")
+            return "/api/v1/query_range?" + encoded
+        }
+        return try getJSON(paths)
+    }
+
     struct PrometheusFailure: Error, CustomStringConvertible {
         let description: String
     }

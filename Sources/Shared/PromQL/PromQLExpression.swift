@@ -125,7 +125,8 @@ public indirect enum PromQLExpression: Sendable {
         public var isSetOperator: Bool { precedence <= 2 }
 
         /// Arithmetic drops the metric name from its result: the value is no longer that metric.
-        var dropsMetricName: Bool { precedence >= 4 }
+        /// (`atan2` keeps it, as Prometheus's own tests pin: `trigy atan2 trigx` is `trigy{}`.)
+        var dropsMetricName: Bool { precedence >= 4 && self != .atan2 }
     }
 }
 

@@ -15,7 +15,9 @@ package struct AnchoredRegex: @unchecked Sendable {
     package init(_ pattern: String, dotMatchesNewline: Bool = true) throws {
         self.pattern = pattern
         do {
-            expression = try NSRegularExpression(pattern: "^(?:" + pattern + ")$", options: dotMatchesNewline ? [.dotMatchesLineSeparators] : [])
+            // RE2 writes a named group (?P<name>…); ICU knows it as (?<name>…).
+            let translated = pattern.replacingOccurrences(of: "(?P<", with: "(?<")
+            expression = try NSRegularExpression(pattern: "^(?:" + translated + ")$", options: dotMatchesNewline ? [.dotMatchesLineSeparators] : [])
         } catch {
             throw InvalidRegularExpression(pattern: pattern)
         }
@@ -46,7 +48,7 @@ package struct AnchoredRegex: @unchecked Sendable {
             }
             if character == "(" {
                 let rest = pattern[pattern.index(after: index)...]
-                if !rest.hasPrefix("?") || rest.hasPrefix("?P<") || rest.hasPrefix("?<") && !rest.hasPrefix("?<=") && !rest.hasPrefix("?<!") {
+                if !rest.hasPrefix("?") || rest.hasPrefix("?P<") || (rest.hasPrefix("?<") && !rest.hasPrefix("?<=") && !rest.hasPrefix("?<!")) {
                     number += 1
                     for prefix in ["?P<", "?<"] where rest.hasPrefix(prefix) {
                         let nameStart = rest.index(rest.startIndex, offsetBy: prefix.count)
