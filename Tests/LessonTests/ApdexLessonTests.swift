@@ -1,4 +1,5 @@
 import Platform
+import Synchronization
 import WorkbookKit
 import TestSupport
 import XCTest
@@ -11,7 +12,7 @@ final class ApdexLessonTests: XCTestCase {
     func testTheSolutionPassesEveryCheck() {
         let report = CheckReport(running: ApdexChecks.checks(solutionApdex))
         XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
-        XCTAssertEqual(report.results.count, 9)
+        XCTAssertEqual(report.results.count, 13)
     }
 
     func testTheLearnersExerciseCompilesAndPassesOnceAttempted() throws {
@@ -42,6 +43,33 @@ final class ApdexLessonTests: XCTestCase {
         XCTAssertTrue(text.contains("Hint: "), text)
     }
 
+    func testEveryMutantFailsTheGeneratedCheck() {
+        for mutant in Self.mutants {
+            let report = CheckReport(running: ApdexChecks.checks(mutant.apdex))
+            XCTAssertTrue(report.failedTitles.contains(Self.generated), "'\(mutant.name)' passes the generated check")
+        }
+    }
+
+    func testTheGeneratedCheckTriesTwoThousandInputs() {
+        let calls = Mutex(0)
+        let report = CheckReport(running: [ApdexChecks.checks { bounds, counts, target in
+            calls.withLock { $0 += 1 }
+            return try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
+        }.last!])
+        XCTAssertTrue(report.passed)
+        XCTAssertEqual(calls.withLock { $0 }, 2_000)
+    }
+
+    /// The scores in another order of the arithmetic, and in integers done right, pass.
+    func testOtherCorrectOrdersOfTheArithmeticPass() {
+        let report = CheckReport(running: ApdexChecks.checks { bounds, counts, target in
+            let correct = try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
+            guard !correct.isNaN, let atT = bounds.firstIndex(of: target), let atFourT = bounds.firstIndex(of: 4 * target) else { return correct }
+            return Double(counts[atT] + counts[atFourT]) / 2 / Double(counts[counts.count - 1])
+        })
+        XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
+    }
+
     func testAMissingThresholdIsReportedClearly() {
         let text = CheckReport(running: ApdexChecks.checks(Self.mutants[4].apdex)).rendered(for: Workbook.lessons[7], subject: "x")
         XCTAssertTrue(text.contains(
@@ -60,6 +88,11 @@ final class ApdexLessonTests: XCTestCase {
         for (old, new) in zip(before.cumulativeCounts, after.cumulativeCounts) { XCTAssertLessThanOrEqual(old, new) }
     }
 
+    private static let generated = "agrees with the reference on 2,000 generated histograms and targets (within a relative 1e-9)"
+    private static let notPositive = "a target that is not positive throws ApdexThresholdError, even when it is a bound"
+    private static let order = "the thresholds are checked before the requests: no requests and a missing 4T throw for 4T"
+    private static let odd = "an odd number of tolerating requests still counts half each: 3 of 4 tolerating score 0.375"
+
     /// Known-wrong versions of `apdex`, each a mistake a learner could make, with the title of the check that catches it.
     static let mutants: [(name: String, caughtBy: String, apdex: ApdexChecks.Apdex)] = [
         ("tolerating requests not halved", "a tolerating request counts half: all of them between T and 4T scores 0.5", { bounds, counts, target in
@@ -69,7 +102,7 @@ final class ApdexLessonTests: XCTestCase {
             try scored(bounds, counts, target) { satisfied, upToFourT, total in (satisfied + upToFourT / 2) / total }
         }),
         ("counts read as non-cumulative and added up", mixed, { bounds, counts, target in
-            guard let atT = bounds.firstIndex(of: target), let atFourT = bounds.firstIndex(of: 4 * target) else {
+            guard target > 0, let atT = bounds.firstIndex(of: target), let atFourT = bounds.firstIndex(of: 4 * target) else {
                 return try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
             }
             let satisfied = Double(counts[...atT].reduce(0, +)), tolerating = Double(counts[(atT + 1)...atFourT].reduce(0, +))
@@ -87,6 +120,44 @@ final class ApdexLessonTests: XCTestCase {
         }),
         ("0 instead of NaN without requests", "no requests give NaN", { bounds, counts, target in
             counts.last == 0 ? 0 : try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
+        }),
+        ("tolerating halved in integers: Double(satisfied + tolerating / 2)", odd, { bounds, counts, target in
+            let correct = try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
+            guard !correct.isNaN, let atT = bounds.firstIndex(of: target), let atFourT = bounds.firstIndex(of: 4 * target) else { return correct }
+            return Double(counts[atT] + (counts[atFourT] - counts[atT]) / 2) / Double(counts[counts.count - 1])
+        }),
+        ("no requests checked before the thresholds", order, { bounds, counts, target in
+            counts.last == 0 ? .nan : try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
+        }),
+        ("a target of zero or below accepted when it is a bound", notPositive, { bounds, counts, target in
+            guard !(target > 0), let atT = bounds.firstIndex(of: target), let atFourT = bounds.firstIndex(of: 4 * target) else {
+                return try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
+            }
+            let total = Double(counts[counts.count - 1])
+            return total == 0 ? .nan : (Double(counts[atT]) + (Double(counts[atFourT]) - Double(counts[atT])) / 2) / total
+        }),
+        ("thresholds matched in Float precision", generated, { bounds, counts, target in
+            let floats = bounds.map { Double(Float($0)) }
+            guard target > 0, let atT = floats.firstIndex(of: Double(Float(target))) else {
+                return try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
+            }
+            return try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: bounds[atT])
+        }),
+        ("thresholds matched within 1e-6", generated, { bounds, counts, target in
+            guard target > 0, let near = bounds.first(where: { abs($0 - target) < 1e-6 }) else {
+                return try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
+            }
+            return try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: near)
+        }),
+        ("4T missing reported as T", generated, { bounds, counts, target in
+            do {
+                return try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)
+            } catch let error as ApdexThresholdError {
+                throw ApdexThresholdError(threshold: target, upperBounds: error.upperBounds)
+            }
+        }),
+        ("the score computed in Float", generated, { bounds, counts, target in
+            Double(Float(try solutionApdex(upperBounds: bounds, cumulativeCounts: counts, target: target)))
         }),
     ]
 

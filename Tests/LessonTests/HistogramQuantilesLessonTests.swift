@@ -1,3 +1,4 @@
+import Synchronization
 import WorkbookKit
 import TestSupport
 import XCTest
@@ -10,7 +11,7 @@ final class HistogramQuantilesLessonTests: XCTestCase {
     func testTheSolutionPassesEveryCheck() {
         let report = CheckReport(running: HistogramQuantilesChecks.checks(solutionQuantile))
         XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
-        XCTAssertEqual(report.results.count, 8)
+        XCTAssertEqual(report.results.count, 9)
     }
 
     func testTheLearnersExerciseCompilesAndPassesOnceAttempted() throws {
@@ -34,9 +35,60 @@ final class HistogramQuantilesLessonTests: XCTestCase {
         }
     }
 
+    /// The hint's formula typed as written, multiplying before dividing, is a correct answer.
+    func testTheHintsFormulaAsWrittenPassesEveryCheck() {
+        let report = CheckReport(running: HistogramQuantilesChecks.checks { q, bounds, counts in
+            if q.isNaN { return .nan }
+            if q < 0 { return -.infinity }
+            if q > 1 { return .infinity }
+            let total = counts[counts.count - 1]
+            if total == 0 { return .nan }
+            let rank = q * total
+            guard let index = bounds.indices.first(where: { counts[$0] >= rank }) else { return bounds[bounds.count - 1] }
+            let lower = index == 0 ? 0 : bounds[index - 1], countBelow = index == 0 ? 0 : counts[index - 1]
+            let upper = bounds[index], count = counts[index]
+            return lower + (upper - lower) * (rank - countBelow) / (count - countBelow)
+        })
+        XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
+    }
+
+    /// Every mutant also fails the generated check, and for its own reason: the shrunk input
+    /// shows expected and found that differ by more than rounding.
+    func testEveryMutantFailsTheGeneratedCheck() {
+        for mutant in Self.mutants {
+            let report = CheckReport(running: HistogramQuantilesChecks.checks(mutant.quantile))
+            XCTAssertTrue(report.failedTitles.contains(Self.generated), "'\(mutant.name)' passes the generated check")
+        }
+    }
+
+    /// The engine check hands over the counts as numbers (2,000 observations), not as bit patterns.
+    func testTheEngineCheckPassesTheCountsAsNumbers() {
+        let seen = Mutex<[Double]>([])
+        let engineCheck = HistogramQuantilesChecks.checks { q, bounds, counts in
+            seen.withLock { $0 = counts }
+            return try solutionQuantile(q, upperBounds: bounds, cumulativeCounts: counts)
+        }[7]
+        XCTAssertTrue(engineCheck.title.hasPrefix("agrees with the engine"))
+        XCTAssertTrue(CheckReport(running: [engineCheck]).passed)
+        let counts = seen.withLock { $0 }
+        XCTAssertEqual(counts.last, 2_000)
+        XCTAssertTrue(counts.allSatisfy { $0 == $0.rounded() && $0 >= 0 }, "\(counts)")
+    }
+
+    func testTheGeneratedCheckTriesTwoThousandInputs() {
+        let calls = Mutex(0)
+        let report = CheckReport(running: [HistogramQuantilesChecks.checks { q, bounds, counts in
+            calls.withLock { $0 += 1 }
+            return try solutionQuantile(q, upperBounds: bounds, cumulativeCounts: counts)
+        }.last!])
+        XCTAssertTrue(report.passed)
+        XCTAssertEqual(calls.withLock { $0 }, 2_000)
+    }
+
     func testAFailureShowsExpectedFoundAndTheHint() {
         let report = CheckReport(running: HistogramQuantilesChecks.checks(Self.mutants[0].quantile))
         let text = report.rendered(for: Workbook.lessons[5], subject: "Exercise.swift")
+        XCTAssertTrue(text.contains("      input:    q: 0.2, upperBounds: [0.1, 0.2, 1], cumulativeCounts: [50, 70, 110, 120]\n"), text)
         XCTAssertTrue(text.contains("      expected: 0.048\n      found:    0.1\n"), text)
         XCTAssertTrue(text.contains("Hint: "), text)
     }
@@ -63,6 +115,8 @@ final class HistogramQuantilesLessonTests: XCTestCase {
         XCTAssertEqual(HistogramQuantilesDemo.exactQuantile(0.9, of: values), 5)
         XCTAssertEqual(HistogramQuantilesDemo.exactQuantile(0, of: values), 1)
     }
+
+    private static let generated = "agrees with the reference on 2,000 generated histograms and q (within a relative 1e-9)"
 
     /// Known-wrong versions of `quantile`, each a mistake a learner could make, with the
     /// title of the check that catches it.
@@ -96,10 +150,38 @@ final class HistogramQuantilesLessonTests: XCTestCase {
         ("0 instead of NaN when there are no observations", "no observations give NaN", { q, bounds, counts in
             counts.last == 0 ? 0 : try solutionQuantile(q, upperBounds: bounds, cumulativeCounts: counts)
         }),
+        ("> instead of >=: a rank equal to a bucket's count goes on to the next non-empty bucket", generated, { q, bounds, counts in
+            guard q >= 0, q <= 1, let total = counts.last, total > 0 else { return try solutionQuantile(q, upperBounds: bounds, cumulativeCounts: counts) }
+            let rank = q * total
+            guard let index = bounds.indices.first(where: { counts[$0] > rank }) else { return bounds[bounds.count - 1] }
+            let lower = index == 0 ? 0 : bounds[index - 1], below = index == 0 ? 0 : counts[index - 1]
+            return lower + (bounds[index] - lower) * ((rank - below) / (counts[index] - below))
+        }),
+        ("no observations checked before q: NaN for q out of range", generated, { q, bounds, counts in
+            counts.last == 0 ? .nan : try solutionQuantile(q, upperBounds: bounds, cumulativeCounts: counts)
+        }),
+        (">= 1 instead of > 1 gives +Inf", onACount, { q, bounds, counts in
+            q >= 1 ? .infinity : try solutionQuantile(q, upperBounds: bounds, cumulativeCounts: counts)
+        }),
+        ("q = 0 special-cased as 0", generated, { q, bounds, counts in
+            q == 0 && counts.last != 0 ? 0 : try solutionQuantile(q, upperBounds: bounds, cumulativeCounts: counts)
+        }),
+        ("the rank rounded up to a whole observation", generated, { q, bounds, counts in
+            try interpolating(q, bounds, counts) { lower, upper, rank, below, inBucket in
+                lower + (upper - lower) * ((rank.rounded(.up) - below) / inBucket)
+            }
+        }),
+        ("computed in Float", generated, { q, bounds, counts in
+            Double(Float(try solutionQuantile(q, upperBounds: bounds, cumulativeCounts: counts)))
+        }),
+        ("every bucket interpolated up from 0", higherBucket, { q, bounds, counts in
+            try interpolating(q, bounds, counts) { _, upper, rank, below, inBucket in upper * ((rank - below) / inBucket) }
+        }),
     ]
 
     private static let lowestBucket = "a rank in the lowest bucket interpolates up from 0: q=0.2 gives 0.048 (to 9 decimals)"
     private static let higherBucket = "a rank in a higher bucket interpolates up from the bound below: q=0.5 gives 0.15, q=0.8 gives 0.72"
+    private static let onACount = "a rank equal to a bucket's count ends on that bucket's bound; q=0 gives 0 and q=1 the last bound reached"
 
     /// The solution's search for the bucket, with `estimate(lower, upper, rank, countBelow, countInBucket)` inside it.
     private static func interpolating(

@@ -1,3 +1,4 @@
+import Synchronization
 import WorkbookKit
 import TestSupport
 import XCTest
@@ -12,7 +13,7 @@ final class SummariesSlidingWindowsLessonTests: XCTestCase {
     func testTheSolutionPassesEveryCheck() {
         let report = CheckReport(running: SummariesSlidingWindowsChecks.checks { SolutionSlidingWindowCounter(maxAge: $0, ageBuckets: $1, start: $2) })
         XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
-        XCTAssertEqual(report.results.count, 10)
+        XCTAssertEqual(report.results.count, 12)
     }
 
     func testTheLearnersExerciseCompilesAndPassesOnceAttempted() throws {
@@ -43,6 +44,13 @@ final class SummariesSlidingWindowsLessonTests: XCTestCase {
             .rotationFromTheLastCall: "periods are counted from the start, not from the last call",
             .addDoesNotMoveTheWindow: "adding moves the window too",
             .countsOnlyTheNewestBucket: "events stay counted while their period is one of the last three",
+            .boundariesAddedUp: Self.generated,
+            .wholeSeconds: "periods that are not whole seconds",
+            .oneBucketTooMany: "the oldest age bucket expires alone",
+            .gapEmptiesOneBucketTooFew: "after a long quiet gap every expired age bucket is emptied",
+            .oneEventPerAdd: "events are counted as soon as they are added",
+            .periodInFloat: Self.generated,
+            .gapCappedAtAFewPeriods: Self.generated,
         ]
         for mistake in Mistake.allCases {
             let report = CheckReport(running: SummariesSlidingWindowsChecks.checks { MistakenWindow(mistake, maxAge: $0, ageBuckets: $1, start: $2) })
@@ -51,11 +59,29 @@ final class SummariesSlidingWindowsLessonTests: XCTestCase {
         }
     }
 
+    func testEveryMutantFailsTheGeneratedCheck() {
+        for mistake in Mistake.allCases {
+            let report = CheckReport(running: SummariesSlidingWindowsChecks.checks { MistakenWindow(mistake, maxAge: $0, ageBuckets: $1, start: $2) })
+            XCTAssertTrue(report.failedTitles.contains(Self.generated), "'\(mistake)' passes the generated check")
+        }
+    }
+
+    func testTheGeneratedCheckTriesTwoThousandScripts() {
+        let windows = Mutex(0)
+        let report = CheckReport(running: [SummariesSlidingWindowsChecks.checks { maxAge, ageBuckets, start in
+            windows.withLock { $0 += 1 }
+            return SolutionSlidingWindowCounter(maxAge: maxAge, ageBuckets: ageBuckets, start: start)
+        }.last!])
+        XCTAssertTrue(report.passed)
+        XCTAssertEqual(windows.withLock { $0 }, 2_000)
+    }
+
     func testAFailureShowsExpectedFoundAndTheHint() {
         let report = CheckReport(running: SummariesSlidingWindowsChecks.checks { MistakenWindow(.neverForgets, maxAge: $0, ageBuckets: $1, start: $2) })
         let text = report.rendered(for: Self.lesson, subject: "Exercise.swift")
-        XCTAssertTrue(text.contains("      expected: [9, 7, 7, 4, 4, 0]"), text)
-        XCTAssertTrue(text.contains("      found:    [9, 9, 9, 9, 9, 9]"), text)
+        XCTAssertTrue(text.contains("      input:    SlidingWindowCounter(maxAge: 60, ageBuckets: 3, start: 1000) (period 20), then add(2, at: 1005), "), text)
+        XCTAssertTrue(text.contains("      expected: count(at: 1059) = 9, count(at: 1060) = 7, count(at: 1079) = 7, count(at: 1080) = 4, "), text)
+        XCTAssertTrue(text.contains("      found:    count(at: 1059) = 9, count(at: 1060) = 9, "), text)
         XCTAssertTrue(text.contains("Hint: " + Self.lesson.hint), text)
     }
 
@@ -82,6 +108,8 @@ final class SummariesSlidingWindowsLessonTests: XCTestCase {
         XCTAssertEqual(metrics.histogram.snapshot.count, expected, "the histogram counts the same requests")
     }
 
+    private static let generated = "agrees with the reference on 2,000 generated scripts of add and count (edge cases included)"
+
     // MARK: Known-wrong windows
 
     /// The mistakes the mutants make, each one a learner could make.
@@ -100,6 +128,20 @@ final class SummariesSlidingWindowsLessonTests: XCTestCase {
         case addDoesNotMoveTheWindow
         /// Reports only the current period's bucket.
         case countsOnlyTheNewestBucket
+        /// Boundaries found by adding the period up, one at a time: rounding errors pile up.
+        case boundariesAddedUp
+        /// The time cut to whole seconds before its period is found.
+        case wholeSeconds
+        /// A ring of ageBuckets + 1 counts: the window holds one period too many.
+        case oneBucketTooMany
+        /// After a gap, at most ageBuckets − 1 buckets are emptied: one stale bucket survives.
+        case gapEmptiesOneBucketTooFew
+        /// `add` counts one event per call, whatever the number given.
+        case oneEventPerAdd
+        /// The period number computed in Float.
+        case periodInFloat
+        /// A gap of many periods treated as at most ageBuckets periods, so the ring's position drifts.
+        case gapCappedAtAFewPeriods
     }
 
     /// A ring of counts, one per age bucket, that empties buckets as periods pass.
@@ -130,13 +172,13 @@ final class SummariesSlidingWindowsLessonTests: XCTestCase {
             self.start = start
             let single = mistake == .forgetsEverythingAtMaxAge
             period = single ? maxAge : maxAge / Double(ageBuckets)
-            ring = Ring(counts: Array(repeating: 0, count: single ? 1 : ageBuckets))
+            ring = Ring(counts: Array(repeating: 0, count: single ? 1 : ageBuckets + (mistake == .oneBucketTooMany ? 1 : 0)))
             nextRotation = start + period
         }
 
         mutating func add(_ events: Int, at time: Double) {
             if mistake != .addDoesNotMoveTheWindow { advance(to: time) }
-            ring.add(events)
+            ring.add(mistake == .oneEventPerAdd ? 1 : events)
         }
 
         mutating func count(at time: Double) -> Int {
@@ -157,7 +199,22 @@ final class SummariesSlidingWindowsLessonTests: XCTestCase {
                 guard time >= nextRotation else { return }
                 ring.advance(toPeriod: ring.newest + 1 + Int(((time - nextRotation) / self.period).rounded(.down)))
                 nextRotation = time + self.period
-            case .forgetsEverythingAtMaxAge, .addDoesNotMoveTheWindow, .countsOnlyTheNewestBucket:
+            case .boundariesAddedUp:
+                while time >= nextRotation {
+                    ring.advance(toPeriod: ring.newest + 1)
+                    nextRotation += self.period
+                }
+            case .wholeSeconds:
+                ring.advance(toPeriod: Int(((time - start).rounded(.down) / self.period).rounded(.down)))
+            case .gapEmptiesOneBucketTooFew:
+                let steps = min(max(period - ring.newest, 0), ring.counts.count - 1)
+                for step in 0..<steps { ring.counts[(ring.newest + 1 + step) % ring.counts.count] = 0 }
+                ring.newest = max(ring.newest, period)
+            case .periodInFloat:
+                ring.advance(toPeriod: Int((Float(time - start) / Float(self.period)).rounded(.down)))
+            case .gapCappedAtAFewPeriods:
+                ring.advance(toPeriod: min(period, ring.newest + ring.counts.count))
+            case .forgetsEverythingAtMaxAge, .addDoesNotMoveTheWindow, .countsOnlyTheNewestBucket, .oneBucketTooMany, .oneEventPerAdd:
                 ring.advance(toPeriod: period)
             }
         }

@@ -66,23 +66,26 @@ enum HistogramBucketsDemo {
     private static func showBucketsFilling(_ latency: Histogram, _ narrator: Narrator) {
         narrator.heading("Observations fill cumulative buckets")
         narrator.say("""
-            A histogram with the bounds 0.05, 0.1, 0.25, 0.5 and 1 second, and the +Inf bucket the
+            A histogram with the bounds 0.05, 0.1, 0.25, 0.5 and 1 second, and the +Inf bucket the \
             engine always adds. Each row is one observe(seconds) call and every bucket's count after it:
             """)
         var rows = [countsHeader(latency.upperBounds)]
+        // Three ladders side by side in the narrator's width: each takes an 11-column label,
+        // its bars, the count and 3 columns of gap, beside the 4 columns of the block's margin.
+        let ladderWidth = max(4, (narrator.width - 4) / 3 - 11 - 2 - 3)
         var ladders: [(caption: String, ladder: String)] = []
         for (index, seconds) in [0.042, 0.12, 0.087, 0.3, 0.75, 1.8, 0.031, 0.2].enumerated() {
             latency.observe(seconds)
             rows.append(countsRow(observed: seconds, latency.snapshot))
             if [2, 5, 8].contains(index + 1) {
-                ladders.append(("after \(index + 1) observations", TerminalChart.bucketLadder(latency.snapshot, width: 12)))
+                ladders.append(("after \(index + 1) observations", TerminalChart.bucketLadder(latency.snapshot, width: ladderWidth)))
             }
         }
         narrator.show(rows.joined(separator: "\n"))
         narrator.say("""
-            An observation adds 1 to the first bucket whose bound it does not exceed, and to every
-            bucket above it: each le="x" counts the observations at or below x. So the counts never
-            fall from left to right, and +Inf counts everything. 1.8 s is above the last bound, so it
+            An observation adds 1 to the first bucket whose bound it does not exceed, and to every \
+            bucket above it: each le="x" counts the observations at or below x. So the counts never \
+            fall from left to right, and +Inf counts everything. 1.8 s is above the last bound, so it \
             shows up only in +Inf. The same histogram as a ladder, filling up:
             """)
         narrator.show(sideBySide(ladders))
@@ -99,8 +102,8 @@ enum HistogramBucketsDemo {
             narrator.show(bucketChanges(from: before, to: after, around: 0.25))
         }
         narrator.say("""
-            0.25 is counted in le="0.25", because the bound is inclusive: 0.25 <= 0.25. A value a
-            tenth of a millisecond above it goes to the next bucket, le="0.5". Put a bound exactly on a threshold
+            0.25 is counted in le="0.25", because the bound is inclusive: 0.25 <= 0.25. A value a \
+            tenth of a millisecond above it goes to the next bucket, le="0.5". Put a bound exactly on a threshold \
             you care about (an SLO of 250 ms) and the bucket answers "how many were within it" exactly.
             """)
     }
@@ -116,9 +119,9 @@ enum HistogramBucketsDemo {
         else { return }
         let average = histogram.sum / Double(histogram.count)
         narrator.say("""
-            One histogram, \(histogram.cumulativeCounts.count + 2) series: a _bucket series per bound with its le label (the last is
-            le="+Inf"), then _sum and _count. _count (\(histogram.count)) always equals the +Inf bucket. _sum is the total of
-            all observed values, so _sum / _count is the average: \(formatSampleValue(rounded(average, places: 4), for: .prometheus)) s. Every one of these series
+            One histogram, \(histogram.cumulativeCounts.count + 2) series: a _bucket series per bound with its le label (the last is \
+            le="+Inf"), then _sum and _count. _count (\(histogram.count)) always equals the +Inf bucket. _sum is the total of \
+            all observed values, so _sum / _count is the average: \(formatSampleValue(rounded(average, places: 4), for: .prometheus)) s. Every one of these series \
             is a counter that only goes up, which is why PromQL reads them through rate().
             """)
     }
@@ -131,13 +134,13 @@ enum HistogramBucketsDemo {
             ("Buckets.linear(start: 0.1, width: 0.1, count: 5)", try Buckets.linear(start: 0.1, width: 0.1, count: 5)),
             ("Buckets.exponential(start: 0.025, factor: 2, count: 7)", try Buckets.exponential(start: 0.025, factor: 2, count: 7)),
         ]
-        let width = layouts.map(\.call.count).max() ?? 0
+        // Each call over its bounds, so both fit the width of a terminal.
         narrator.show(layouts.map { layout in
-            layout.call.padding(to: width) + "  " + layout.bounds.map { formatSampleValue($0, for: .prometheus) }.joined(separator: " ")
+            layout.call + "\n    " + layout.bounds.map { formatSampleValue($0, for: .prometheus) }.joined(separator: " ")
         }.joined(separator: "\n"))
         narrator.say("""
-            The bounds are fixed when the histogram is made; they cannot change while it runs. Here are
-            1,000 requests of a service that usually answers in about 60 ms, counted twice: once with
+            The bounds are fixed when the histogram is made; they cannot change while it runs. Here are \
+            1,000 requests of a service that usually answers in about 60 ms, counted twice: once with \
             bounds chosen for a slow batch job, once with Buckets.exponential(start: 0.025, factor: 2, count: 7).
             """)
         let scratch = Registry(clock: ManualClock(1_700_000_000))
@@ -155,10 +158,10 @@ enum HistogramBucketsDemo {
             ("exponential from 0.025", TerminalChart.bucketLadder(fitted.snapshot, width: 16)),
         ]))
         narrator.say("""
-            On the left almost every request sits in the first bucket: all the histogram can say is
-            "under a second". On the right the ladder climbs through the range where the requests
-            really are, so you can read off how many took under 50, 100 or 200 ms. Put the bounds where
-            your questions are (your latency target, your SLO threshold) and keep them few: every
+            On the left almost every request sits in the first bucket: all the histogram can say is \
+            "under a second". On the right the ladder climbs through the range where the requests \
+            really are, so you can read off how many took under 50, 100 or 200 ms. Put the bounds where \
+            your questions are (your latency target, your SLO threshold) and keep them few: every \
             bucket is one more series for every label set the histogram has.
             """)
     }
@@ -170,8 +173,8 @@ enum HistogramBucketsDemo {
         var random = SeededRandom(seed: 50)
         for _ in 0..<200 { sizes.observe(responseSize(&random)) }
         narrator.say("""
-            Response sizes run from a few hundred bytes to hundreds of kilobytes. Linear bounds would
-            spend all their buckets on one end; with Buckets.exponential(start: 256, factor: 4, count: 6)
+            Response sizes run from a few hundred bytes to hundreds of kilobytes. Linear bounds would \
+            spend all their buckets on one end; with Buckets.exponential(start: 256, factor: 4, count: 6) \
             each bucket covers 4 times the range of the one before. 200 responses:
             """)
         narrator.show(TerminalChart.bucketLadder(sizes.snapshot))

@@ -113,9 +113,9 @@ enum HistogramQuantilesDemo {
     private static func showTheInstances(_ traffic: Traffic, _ narrator: Narrator) {
         narrator.heading("Two instances, one histogram each")
         narrator.say("""
-            The checkout service runs as two instances. a answers most requests in under 50 ms; b takes
-            about 90 ms, and 4% of its requests take over half a second. Each counts its latencies into the
-            buckets \(bounds.map { formatSampleValue($0, for: .prometheus) }.joined(separator: ", ")) and +Inf. Ten minutes of traffic,
+            The checkout service runs as two instances. a answers most requests in under 50 ms; b takes \
+            about 90 ms, and 4% of its requests take over half a second. Each counts its latencies into the \
+            buckets \(bounds.map { formatSampleValue($0, for: .prometheus) }.joined(separator: ", ")) and +Inf. Ten minutes of traffic, \
             scraped every 15 seconds. What each instance's buckets gained in the last five minutes:
             """)
         for instance in Instance.allCases {
@@ -142,10 +142,10 @@ enum HistogramQuantilesDemo {
         }
         narrator.show(rows.joined(separator: "\n"))
         narrator.say("""
-            Unless the rank falls in +Inf, the estimate lands in the same bucket as the exact value,
-            so the error is never larger than that bucket's width. Where the bucket is narrow the
-            estimate is close; where the quantile falls in a wide bucket, like b's 99th percentile,
-            it can be far off. The histogram keeps counts, not values: nothing in it says where
+            Unless the rank falls in +Inf, the estimate lands in the same bucket as the exact value, \
+            so the error is never larger than that bucket's width. Where the bucket is narrow the \
+            estimate is close; where the quantile falls in a wide bucket, like b's 99th percentile, \
+            it can be far off. The histogram keeps counts, not values: nothing in it says where \
             inside a bucket the values were.
             """)
     }
@@ -158,10 +158,10 @@ enum HistogramQuantilesDemo {
         let lower = counts.upperBounds[index - 1], upper = counts.upperBounds[index]
         let estimate = lower + (upper - lower) * (rank - Double(below)) / Double(reached - below)
         narrator.say("""
-            How a:8080's answer comes about, with the counts of the five minutes (rate divides them
-            all by 300 seconds, which changes nothing here): \(counts.count) requests, so the 0.9 rank is
-            \(shown(rank)). le="\(shown(lower))" holds \(below) and le="\(shown(upper))" holds \(reached), so the rank lies
-            \(shown(rank - Double(below))) requests into the \(reached - below) between \(shown(lower)) and \(shown(upper)). Taking those as spread
+            How a:8080's answer comes about, with the counts of the five minutes (rate divides them \
+            all by 300 seconds, which changes nothing here): \(counts.count) requests, so the 0.9 rank is \
+            \(shown(rank)). le="\(shown(lower))" holds \(below) and le="\(shown(upper))" holds \(reached), so the rank lies \
+            \(shown(rank - Double(below))) requests into the \(reached - below) between \(shown(lower)) and \(shown(upper)). Taking those as spread \
             evenly: \(shown(lower)) + \(shown(upper - lower)) × \(shown(rank - Double(below)))/\(reached - below) = \(shown(estimate)).
             """)
     }
@@ -183,10 +183,10 @@ enum HistogramQuantilesDemo {
         let exactPerInstance = Instance.allCases.map { exactQuantile(0.9, of: traffic.recentLatencies[$0]!) }
         let averaged = exactPerInstance.reduce(0, +) / Double(exactPerInstance.count)
         narrator.say("""
-            This works because buckets are counters with the same bounds on every instance: adding
-            them gives the buckets the whole service would have had. A summary offers no such thing.
-            Each instance would expose its own exact 90th percentile (here \(shown(exactPerInstance[0])) and \(shown(exactPerInstance[1]))), and
-            their average, \(shown(averaged)), is not the service's 90th percentile, \(shown(exactQuantile(0.9, of: all))). No arithmetic on
+            This works because buckets are counters with the same bounds on every instance: adding \
+            them gives the buckets the whole service would have had. A summary offers no such thing. \
+            Each instance would expose its own exact 90th percentile (here \(shown(exactPerInstance[0])) and \(shown(exactPerInstance[1]))), and \
+            their average, \(shown(averaged)), is not the service's 90th percentile, \(shown(exactQuantile(0.9, of: all))). No arithmetic on \
             two quantiles gives the quantile of the combined requests.
             """)
         let withoutLe = "histogram_quantile(0.9, sum(rate(http_request_duration_seconds_bucket[5m])))"

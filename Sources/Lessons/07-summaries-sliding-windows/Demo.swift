@@ -150,15 +150,15 @@ enum SummariesSlidingWindowsDemo {
     private static func narrateTheSummary(_ exposition: String, _ narrator: Narrator) {
         narrator.heading("A summary computes its quantiles in the process")
         narrator.say("""
-            For ten minutes, \(requestsPerSecond) requests a second are slow (0.3 s at least). A scrape at minute 10
+            For ten minutes, \(requestsPerSecond) requests a second are slow (0.3 s at least). A scrape at minute 10 \
             returns the summary like this:
             """)
         narrator.show(exposition)
         narrator.say("""
-            The quantile lines are estimates the process made itself, over a sliding window of the
-            last 10 minutes, each within its allowed rank error: the value reported for 0.5 lies
-            between the true 0.45 and 0.55 quantiles, for 0.9 between 0.89 and 0.91, for 0.99
-            between 0.989 and 0.991.
+            The quantile lines are estimates the process made itself, over a sliding window of the \
+            last 10 minutes, each within its allowed rank error: the value reported for 0.5 lies \
+            between the true 0.45 and 0.55 quantiles, for 0.9 between 0.89 and 0.91, for 0.99 \
+            between 0.989 and 0.991. \
             _sum and _count are counters since the start: they never forget anything.
             """)
     }
@@ -167,23 +167,26 @@ enum SummariesSlidingWindowsDemo {
     private static func narrateTheWindow(_ readings: [Reading], _ narrator: Narrator) {
         narrator.heading("Then the requests get fast: the window forgets one age bucket at a time")
         narrator.say("""
-            From minute 10 on, every request is fast (0.04 s typically). The window is 10 minutes in
-            5 age buckets of 2 minutes. Every 2 minutes the oldest bucket is emptied, so the quantiles
+            From minute 10 on, every request is fast (0.04 s typically). The window is 10 minutes in \
+            5 age buckets of 2 minutes. Every 2 minutes the oldest bucket is emptied, so the quantiles \
             always describe the last 8 to 10 minutes: the window's start jumps in steps of 2 minutes.
             """)
         narrator.say("""
-            In the table, 0.5, 0.9 and 0.99 are the summary's quantiles; "histogram, 5m" is
-            histogram_quantile(0.99, rate(api_request_latency_seconds_bucket[5m])) over the same requests;
+            In the table, 0.5, 0.9 and 0.99 are the summary's quantiles; "histogram, 5m" is \
+            histogram_quantile(0.99, rate(api_request_latency_seconds_bucket[5m])) over the same requests; \
             "mean, 5m" is rate(_sum[5m]) / rate(_count[5m]).
             """)
-        var table = "minute  window since  0.5     0.9     0.99    histogram, 5m  mean, 5m  _count\n"
+        // Columns of 8, 13, 8, 8, 8, 14 and 9 characters and the count: 74 of the 76 a shown line may take.
+        var table = TerminalChart.padded("minute", 8) + TerminalChart.padded("window since", 13) + TerminalChart.padded("0.5", 8)
+            + TerminalChart.padded("0.9", 8) + TerminalChart.padded("0.99", 8) + TerminalChart.padded("histogram, 5m", 14)
+            + TerminalChart.padded("mean, 5m", 9) + "_count\n"
         for reading in readings where reading.minute >= 10 && reading.minute.rounded() == reading.minute
             && (reading.minute <= 20 || reading.minute == 25) {
             let since = max(0, 2 * (reading.minute / 2).rounded(.down) - 8)
             table += TerminalChart.padded(formatSampleValue(reading.minute, for: .prometheus), 8)
-                + TerminalChart.padded("minute \(formatSampleValue(since, for: .prometheus))", 14)
+                + TerminalChart.padded("minute \(formatSampleValue(since, for: .prometheus))", 13)
                 + TerminalChart.padded(fixed(reading.median), 8) + TerminalChart.padded(fixed(reading.p90), 8) + TerminalChart.padded(fixed(reading.p99), 8)
-                + TerminalChart.padded(fixed(reading.histogramP99), 15) + TerminalChart.padded(fixed(reading.mean), 10) + formatSampleValue(reading.count, for: .prometheus) + "\n"
+                + TerminalChart.padded(fixed(reading.histogramP99), 14) + TerminalChart.padded(fixed(reading.mean), 9) + formatSampleValue(reading.count, for: .prometheus) + "\n"
         }
         narrator.show(table)
         narrator.say("Every 30 seconds for 25 minutes, each line scaled to its own range (a blank: no value yet):")
@@ -201,12 +204,12 @@ enum SummariesSlidingWindowsDemo {
         narrator.show(chart)
         let last = readings[readings.count - 1]
         narrator.say("""
-            The median fell between minutes 14 and 16, as fast requests became the majority of the window.
-            The 0.99 quantile stayed slow until minute 18: the tail only changes when the last age
-            bucket holding slow requests is emptied, 8 to 10 minutes after the change. The histogram's
-            0.99 quantile and the mean followed within 5 minutes: their window is the [5m] of the
-            query, chosen when you ask. The histogram pays in precision instead: with fast requests it
-            reads \(fixed(last.histogramP99)) s where the summary reads \(fixed(last.p99)) s, because its bucket (0.1, 0.25] is wide and
+            The median fell between minutes 14 and 16, as fast requests became the majority of the window. \
+            The 0.99 quantile stayed slow until minute 18: the tail only changes when the last age \
+            bucket holding slow requests is emptied, 8 to 10 minutes after the change. The histogram's \
+            0.99 quantile and the mean followed within 5 minutes: their window is the [5m] of the \
+            query, chosen when you ask. The histogram pays in precision instead: with fast requests it \
+            reads \(fixed(last.histogramP99)) s where the summary reads \(fixed(last.p99)) s, because its bucket (0.1, 0.25] is wide and \
             histogram_quantile interpolates inside it (lesson 6). _count kept climbing all along.
             """)
     }
@@ -218,11 +221,11 @@ enum SummariesSlidingWindowsDemo {
     private static func oneRequestForgotten(_ narrator: Narrator) throws {
         narrator.heading("What the window forgets: one request at a time")
         narrator.say("""
-            A summary with a 60-second window in 3 age buckets of 20 seconds. One request of 0.25 s is
-            observed at second 19 in one summary, and at second 20 in another. Their 0.99 quantile,
+            A summary with a 60-second window in 3 age buckets of 20 seconds. One request of 0.25 s is \
+            observed at second 19 in one summary, and at second 20 in another. Their 0.99 quantile, \
             read every 2 seconds (█ the request is in the window, · NaN, the window is empty):
             """)
-        var chart = TerminalChart.padded("second", 22) + TerminalChart.ruler(spacing: 5, step: 10, through: 90) + "\n"
+        var chart = TerminalChart.padded("second", 18) + TerminalChart.ruler(spacing: 5, step: 10, through: 90) + "\n"
         for observedAt in [19.0, 20.0] {
             let clock = ManualClock(0)
             let summary = try Registry(clock: clock).makeSummary(
@@ -237,13 +240,13 @@ enum SummariesSlidingWindowsDemo {
                 clock.set(to: second)
                 marks += summary.snapshot.quantiles[0].value.isNaN ? "·" : "█"
             }
-            chart += TerminalChart.padded("observed at \(Int(observedAt)) s", 22) + marks + "  _count \(summary.snapshot.count)\n"
+            chart += TerminalChart.padded("observed at \(Int(observedAt)) s", 18) + marks + "  _count \(summary.snapshot.count)\n"
         }
         narrator.show(chart)
         narrator.say("""
-            The request at second 19 fell in the period [0, 20) and left with it at second 60: 41 seconds
-            later. The one at second 20 opened the period [20, 40) and stayed 60 seconds. A summary
-            remembers an observation between maxAge − maxAge/ageBuckets and maxAge seconds; _count
+            The request at second 19 fell in the period [0, 20) and left with it at second 60: 41 seconds \
+            later. The one at second 20 opened the period [20, 40) and stayed 60 seconds. A summary \
+            remembers an observation between maxAge − maxAge/ageBuckets and maxAge seconds; _count \
             remembers it for ever.
             """)
     }
@@ -285,8 +288,8 @@ enum SummariesSlidingWindowsDemo {
 
         narrator.heading("Quantiles do not average")
         narrator.say("""
-            Two instances of a checkout service, 5000 requests each: instance a is fast, instance b is
-            slow. Each exposes its own summary. Scraped into one store, PromQL can average their 0.99
+            Two instances of a checkout service, 5000 requests each: instance a is fast, instance b is \
+            slow. Each exposes its own summary. Scraped into one store, PromQL can average their 0.99 \
             quantiles, but the answer is not the 0.99 quantile of their requests:
             """)
         narrator.show(TerminalChart.bars([
@@ -298,19 +301,19 @@ enum SummariesSlidingWindowsDemo {
             ("true p99 of all 10000", rounded(trueP99)),
         ]))
         narrator.say("""
-            One request in a hundred overall is slower than \(fixed(trueP99)) s; the average claims \(fixed(averaged[0])) s.
-            The slowest 1 % of all requests are b's slowest 2 %, which neither summary reports. No
-            arithmetic on the exposed quantiles can recover it: a quantile is not a sum or a count.
+            One request in a hundred overall is slower than \(fixed(trueP99)) s; the average claims \(fixed(averaged[0])) s. \
+            The slowest 1 % of all requests are b's slowest 2 %, which neither summary reports. No \
+            arithmetic on the exposed quantiles can recover it: a quantile is not a sum or a count. \
             Means do combine, because _sum and _count are counters:
             """)
         let query = "sum(rate(api_request_duration_seconds_sum[5m])) / sum(rate(api_request_duration_seconds_count[5m]))"
         let mean = everyRequest.reduce(0, +) / Double(everyRequest.count)
         narrator.show("\(query)\n  = \(fixed(try values(query)[0])) s, the true mean of all 10000 requests: \(fixed(mean)) s")
         narrator.say("""
-            Quantiles across instances need a histogram (lessons 5 and 6). Both instances also count the
-            same requests in api_request_latency_seconds buckets; buckets add up, and
-            histogram_quantile(0.99, sum by (le) (rate(api_request_latency_seconds_bucket[5m]))) estimated
-            \(fixed(fromBuckets[0])) s against the true \(fixed(trueP99)) s: off by at most a bucket's width, and
+            Quantiles across instances need a histogram (lessons 5 and 6). Both instances also count the \
+            same requests in api_request_latency_seconds buckets; buckets add up, and \
+            histogram_quantile(0.99, sum by (le) (rate(api_request_latency_seconds_bucket[5m]))) estimated \
+            \(fixed(fromBuckets[0])) s against the true \(fixed(trueP99)) s: off by at most a bucket's width, and \
             for every instance together.
             """)
     }

@@ -88,8 +88,8 @@ enum ApdexDemo {
     private static func showTheThreeGroups(_ histogram: HistogramSnapshot, _ narrator: Narrator) {
         narrator.heading("Satisfied, tolerating, frustrated")
         narrator.say("""
-            Half an hour of requests to a checkout service, 10 a second; from minute 12 to 18 it slows
-            down. Its latency histogram has a bound at T = 0.3 s, the time we promise, and at
+            Half an hour of requests to a checkout service, 10 a second; from minute 12 to 18 it slows \
+            down. Its latency histogram has a bound at T = 0.3 s, the time we promise, and at \
             4T = 1.2 s. The buckets after the half hour:
             """)
         narrator.show(TerminalChart.bucketLadder(histogram))
@@ -108,9 +108,9 @@ enum ApdexDemo {
                   = (\(satisfied) + \(tolerating) / 2) / \(histogram.count) = \(shown(score))
             """)
         narrator.say("""
-            Because the buckets are cumulative, le="1.2" counts the satisfied requests too: subtract
-            them to get the tolerating ones, or add the two buckets and halve the sum, which is the
-            same thing. This score covers every request since the process started, so six slow
+            Because the buckets are cumulative, le="1.2" counts the satisfied requests too: subtract \
+            them to get the tolerating ones, or add the two buckets and halve the sum, which is the \
+            same thing. This score covers every request since the process started, so six slow \
             minutes are diluted by twenty-four good ones. To see the slowdown, score a window.
             """)
     }
@@ -119,7 +119,7 @@ enum ApdexDemo {
     private static func showThePromQLScore(_ engine: PromQLEngine, _ narrator: Narrator) throws {
         narrator.heading("The score in PromQL")
         narrator.say("""
-            In PromQL, rate() turns each bucket counter into requests per second over the last five
+            In PromQL, rate() turns each bucket counter into requests per second over the last five \
             minutes, and the score becomes (le="0.3" + le="1.2") / 2 / count:
             """)
         var answers = ["> " + seriesQuery]
@@ -128,8 +128,8 @@ enum ApdexDemo {
         }
         narrator.show(answers.joined(separator: "\n"))
         narrator.say("""
-            ignoring(le) is needed because the three operands differ in their le label (the count has
-            none), and vector arithmetic matches series by their labels. The Prometheus docs write it
+            ignoring(le) is needed because the three operands differ in their le label (the count has \
+            none), and vector arithmetic matches series by their labels. The Prometheus docs write it \
             with sum by (job), which adds up every series of a job first: all instances, all routes.
             """)
         narrator.show("> " + docsQuery + "\nat minute 18:  " + describe(try engine.evaluate(docsQuery, at: milliseconds(60 * 18))))
@@ -153,10 +153,10 @@ enum ApdexDemo {
             below 0.9  \(String(scores.map { $0 < objective ? "^" : " " }).trimmingTrailingSpaces())
             """)
         narrator.say("""
-            The score sits near \(shown(scores[0])) while the service is healthy. From minute \(below.first ?? 0) to minute \(below.last ?? 0)
-            it is under the 0.9 target, lowest at minute \(worst?.0 ?? 0) with \(shown(worst?.1 ?? .nan)). It falls as slow requests
-            fill the five-minute window, and recovers only once they have left it: a window smooths
-            and delays. One number from 0 to 1 that everyone reads the same way makes Apdex a handy
+            The score sits near \(shown(scores[0])) while the service is healthy. From minute \(below.first ?? 0) to minute \(below.last ?? 0) \
+            it is under the 0.9 target, lowest at minute \(worst?.0 ?? 0) with \(shown(worst?.1 ?? .nan)). It falls as slow requests \
+            fill the five-minute window, and recovers only once they have left it: a window smooths \
+            and delays. One number from 0 to 1 that everyone reads the same way makes Apdex a handy \
             target to alert on.
             """)
     }

@@ -1,6 +1,8 @@
 
 /// The reference answer to `apdex` in Exercise.swift. Try the exercise first.
 func solutionApdex(upperBounds: [Double], cumulativeCounts: [UInt64], target: Double) throws -> Double {
+    // T is a time: zero, negative or NaN makes no score, even if such a bound exists.
+    guard target > 0 else { throw ApdexThresholdError(threshold: target, upperBounds: upperBounds) }
     let satisfiedIndex = try index(ofBound: target, in: upperBounds)
     let toleratingIndex = try index(ofBound: 4 * target, in: upperBounds)
     // The +Inf bucket counts every request.

@@ -2,11 +2,20 @@ import WorkbookKit
 
 /// Counts events over a sliding time window kept in age buckets, as a summary keeps its quantiles.
 ///
-/// The window covers `maxAge` seconds, split into `ageBuckets` periods of
-/// `maxAge / ageBuckets` seconds each, counted from `start`. With maxAge 60, 3 age buckets
-/// and start 1000, the periods are [1000, 1020), [1020, 1040), [1040, 1060), [1060, 1080)
-/// and so on. An event belongs to the period its time falls in; a time exactly on a
-/// boundary, such as 1020, starts the new period.
+/// The window covers `maxAge` seconds (positive, not necessarily whole), split into
+/// `ageBuckets` periods (1 or more) of `maxAge / ageBuckets` seconds each, counted from
+/// `start`. With maxAge 60, 3 age buckets and start 1000, the periods are [1000, 1020),
+/// [1020, 1040), [1040, 1060), [1060, 1080) and so on. An event belongs to the period its
+/// time falls in; a time exactly on a boundary, such as 1020, starts the new period.
+///
+/// Periods need not be whole seconds, and `maxAge / ageBuckets` need not be exact in binary
+/// (maxAge 1 in 3 age buckets). So that every answer agrees at the boundaries, the number
+/// of the period `time` falls in is exactly this `Double` expression, numbered from 0 at `start`:
+///
+///     ((time - start) / (maxAge / Double(ageBuckets))).rounded(.down)
+///
+/// Compute it like this for every call, never by adding periods up from the last boundary
+/// and never by cutting `time` to whole seconds.
 ///
 /// `count(at:)` returns the events of the period `time` falls in plus those of the
 /// `ageBuckets − 1` periods before it. Older events are forgotten, one period at a time:
@@ -23,7 +32,8 @@ import WorkbookKit
 /// When time enters a new period, the bucket that period reuses still holds the counts of
 /// a period that has just expired, so empty it before adding to it. After a long quiet
 /// gap several periods have passed at once, and each of them empties a bucket. Both
-/// `add` and `count` must bring the window up to `time` first. Times never go backwards.
+/// `add` and `count` must bring the window up to `time` first. Times never go backwards,
+/// and they are never before `start`; several calls may have the same time.
 ///
 /// Check your work with `swift run lesson check 7`.
 struct SlidingWindowCounter {
