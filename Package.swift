@@ -20,13 +20,6 @@ func lessonLibrary(_ folder: String) -> String {
     "Lesson" + folder.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
 }
 
-/// The learner's files in a lesson folder: `Exercise.swift`, and any copy `lesson reset` kept
-/// (`Exercise.before-reset.swift`); none of them is part of the lesson's library.
-func exerciseFiles(_ folder: String) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/Sources/Lessons/" + folder)) ?? [])
-        .filter { $0.hasPrefix("Exercise") }
-}
-
 /// The engine's modules, in the order data flows through them.
 let engineModules = ["Platform", "Instrumentation", "HTTP", "TimeSeries", "Scraping", "PromQL"]
 let engine: [Target.Dependency] = engineModules.map { .target(name: $0) }
@@ -76,10 +69,11 @@ let package = Package(
     ] + lessonFolders.map { folder in
         // Each lesson's demo, checks and reference solution, at Sources/Lessons/NN-slug; its
         // program (main.swift) and the learner's Exercise.swift build in Sources/Lessons/Package.swift.
-        // (Sources/Lessons/Blanks holds the exercises as they came, for `lesson reset`: no target's.)
+        // (Sources/Lessons/Blanks holds the exercises as they came, and Sources/Lessons/Kept the
+        // learner's versions `lesson reset` kept: neither is any target's.)
         .target(
             name: lessonLibrary(folder), dependencies: engine + ["WorkbookKit"],
-            path: "Sources/Lessons/\(folder)", exclude: ["main.swift"] + exerciseFiles(folder)
+            path: "Sources/Lessons/\(folder)", exclude: ["main.swift", "Exercise.swift"]
         )
     },
     swiftLanguageModes: [.v6]

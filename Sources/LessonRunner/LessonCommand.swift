@@ -14,7 +14,7 @@ struct LessonCommand {
           N                         run lesson N's demo (a number, or a slug such as exposition)
           check N [--solution]      check your exercise for lesson N (or the reference solution)
           reset N                   put lesson N's exercise back as it came, keeping yours
-                                    beside it as Exercise.before-reset.swift
+                                    in Sources/Lessons/Kept/
           hint N                    a hint for lesson N's exercise
           watch N                   check lesson N's exercise again every time you save it
           metrics N [--format F]    the exposition lesson N's registry holds after its demo;

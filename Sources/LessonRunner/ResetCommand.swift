@@ -4,10 +4,9 @@ import WorkbookKit
 /// `lesson reset N`: puts lesson N's exercise back as it came, keeping the learner's version.
 ///
 /// The exercises as they came live in `Sources/Lessons/Blanks/NN-slug.swift` (a test keeps
-/// them equal to the shipped `Exercise.swift` files). The learner's file is kept beside the
-/// exercise as `Exercise.before-reset.swift` (then `-2`, `-3` …, never overwritten), which
-/// neither package compiles: both leave out every file whose name starts with `Exercise` but
-/// the exercise itself.
+/// them equal to the shipped `Exercise.swift` files). The learner's file is kept in
+/// `Sources/Lessons/Kept/NN-slug.swift` (then `NN-slug-2.swift` …, never overwritten), a
+/// folder neither package compiles, so a half-written version there breaks nothing.
 enum ResetCommand {
     static func run(_ lesson: LessonInfo) -> Int32 {
         guard let root = PackageRoot.url else {
@@ -25,17 +24,18 @@ enum ResetCommand {
         }
         var kept: String?
         if let current {
-            let folder = exercise.deletingLastPathComponent()
-            var candidate = folder.appendingPathComponent("Exercise.before-reset.swift")
+            let folder = root.appendingPathComponent("Sources/Lessons/Kept")
+            try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var candidate = folder.appendingPathComponent("\(lesson.folder).swift")
             var number = 2
             while FileManager.default.fileExists(atPath: candidate.path) {
-                candidate = folder.appendingPathComponent("Exercise.before-reset-\(number).swift")
+                candidate = folder.appendingPathComponent("\(lesson.folder)-\(number).swift")
                 number += 1
             }
             guard FileManager.default.createFile(atPath: candidate.path, contents: current) else {
                 return fail("cannot keep your version at \(candidate.path); nothing was changed")
             }
-            kept = "Sources/Lessons/\(lesson.folder)/" + candidate.lastPathComponent
+            kept = "Sources/Lessons/Kept/" + candidate.lastPathComponent
         }
         guard FileManager.default.createFile(atPath: exercise.path, contents: original) else {
             return fail("cannot write \(lesson.exercisePath)")

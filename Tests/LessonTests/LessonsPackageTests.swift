@@ -158,7 +158,7 @@ final class LessonsPackageTests: XCTestCase {
         let reset = try run(["reset", "3"])
         XCTAssertEqual(reset.status, 0, reset.stderr)
         XCTAssertEqual(try String(contentsOf: broken, encoding: .utf8), try String(contentsOf: copy.appendingPathComponent(Workbook.lessons[2].blankPath), encoding: .utf8))
-        let kept = broken.deletingLastPathComponent().appendingPathComponent("Exercise.before-reset.swift")
+        let kept = copy.appendingPathComponent("Sources/Lessons/Kept/03-rate-and-resets.swift")
         XCTAssertTrue(try String(contentsOf: kept, encoding: .utf8).hasSuffix("// one more thought\n"))
         XCTAssertTrue(try run(["check", "3"]).stdout.contains("not attempted yet"), "the kept file is not compiled into the program")
         let rebuilt = try runProcess("/usr/bin/env", ["swift", "build", "--build-tests"], directory: copy.path, timeout: 1200)
