@@ -19,7 +19,36 @@ final class AlertsAndSlosLessonTests: XCTestCase {
     func testTheSolutionPassesEveryCheck() {
         let report = CheckReport(running: AlertsAndSlosChecks.checks(solutionShouldPage))
         XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
-        XCTAssertEqual(report.results.count, 10)
+        XCTAssertEqual(report.results.count, 11)
+    }
+
+    /// The generated check really asks thousands of questions, and the blank stops it at the first.
+    func testTheGeneratedCheckTriesAtLeastTwoThousandInputs() {
+        let calls = Locked(0)
+        let generated = AlertsAndSlosChecks.checks { short, long, slo in
+            calls.withLock { $0 += 1 }
+            return try solutionShouldPage(shortWindowErrorRatio: short, longWindowErrorRatio: long, slo: slo)
+        }.last!
+        XCTAssertTrue(CheckReport(running: [generated]).passed)
+        XCTAssertGreaterThanOrEqual(calls.withLock { $0 }, Check.generatedInputCount)
+    }
+
+    /// Near the threshold the two ways of writing the comparison can round apart; both pass.
+    func testBothWaysOfComparingWithTheThresholdPass() {
+        let multiplied: AlertsAndSlosChecks.ShouldPage = { short, long, slo in
+            guard slo > 0, slo < 1 else { throw InvalidObjective(slo: slo) }
+            return short > 14.4 * (1 - slo) && long > 14.4 * (1 - slo)
+        }
+        let report = CheckReport(running: AlertsAndSlosChecks.checks(multiplied))
+        XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
+    }
+
+    func testAGeneratedFailureShowsTheInputTheAnswersAndTheSeed() {
+        let report = CheckReport(running: AlertsAndSlosChecks.checks(Self.mutants.first { $0.name.hasPrefix("Float") }!.shouldPage))
+        let text = report.rendered(for: Self.lesson, subject: "Exercise.swift")
+        XCTAssertTrue(text.contains("  ✗ agrees with the reference on generated ratios and objectives\n      input:    shouldPage(shortWindowErrorRatio: "), text)
+        XCTAssertTrue(text.contains("WORKBOOK_CHECK_SEED="), text)
+        XCTAssertFalse(text.contains("Optional("), text)
     }
 
     func testTheLearnersExerciseCompilesAndPassesOnceAttempted() throws {
@@ -46,7 +75,12 @@ final class AlertsAndSlosLessonTests: XCTestCase {
     func testAFailureShowsExpectedFoundAndTheHint() {
         let report = CheckReport(running: AlertsAndSlosChecks.checks(Self.mutants[0].shouldPage))
         let text = report.rendered(for: Self.lesson, subject: "Exercise.swift")
-        XCTAssertTrue(text.contains("  ✗ both windows at 2 % errors against a 99.9 % SLO (burn rate 20): page\n      expected: true\n      found:    false"), text)
+        XCTAssertTrue(text.contains("""
+              ✗ both windows at 2 % errors against a 99.9 % SLO (burn rate 20): page
+                  input:    short 0.02, long 0.02, slo 0.999
+                  expected: true
+                  found:    false
+            """), text)
         XCTAssertTrue(text.contains("Hint: " + Self.lesson.hint), text)
     }
 
@@ -123,7 +157,7 @@ final class AlertsAndSlosLessonTests: XCTestCase {
         }
         XCTAssertEqual(minutes("HighErrorRatio", .pending), Array(23...27))
         XCTAssertEqual(minutes("HighErrorRatio", .firing), Array(28...37))
-        XCTAssertEqual(minutes("ErrorBudgetBurn (1h)", .firing), Array(30...39))
+        XCTAssertEqual(minutes("ErrorBudgetBurn (1h)", .firing), Array(29...38))
         XCTAssertEqual(minutes("ErrorBudgetBurn (6h)", .firing), [])
         XCTAssertEqual(minutes("LatencySLOBreach", .firing), Array(101...124))
         XCTAssertEqual(minutes("ApdexBelowTarget", .firing), Array(103...122))
@@ -179,10 +213,58 @@ final class AlertsAndSlosLessonTests: XCTestCase {
             try validated(slo)
             return !(short / (1 - slo) <= 14.4) && !(long / (1 - slo) <= 14.4)
         }),
-        ("SLO not validated", "an SLO of 1 (no budget), 0 or 99.9", { short, long, slo in
+        ("SLO not validated", "an SLO of 1 (no budget), 0, 99.9", { short, long, slo in
             short / (1 - slo) > 14.4 && long / (1 - slo) > 14.4
         }),
+        ("SLO refused with slo <= 0 || slo >= 1, which lets NaN through", "an SLO of 1 (no budget), 0, 99.9", { short, long, slo in
+            if slo <= 0 || slo >= 1 { throw InvalidObjective(slo: slo) }
+            return short / (1 - slo) > 14.4 && long / (1 - slo) > 14.4
+        }),
+        ("an SLO above 1 read as a percentage", "an SLO of 1 (no budget), 0, 99.9", { short, long, slo in
+            let fraction = slo > 1 ? slo / 100 : slo
+            try validated(fraction)
+            return short / (1 - fraction) > 14.4 && long / (1 - fraction) > 14.4
+        }),
+        ("Float precision", generatedTitle, { short, long, slo in
+            try validated(slo)
+            let budget = Float(1 - slo)
+            return Float(short) / budget > 14.4 && Float(long) / budget > 14.4
+        }),
+        ("threshold 14 instead of 14.4", generatedTitle, { short, long, slo in
+            try validated(slo)
+            return short / (1 - slo) > 14 && long / (1 - slo) > 14
+        }),
+        ("burn rates rounded to one decimal", generatedTitle, { short, long, slo in
+            try validated(slo)
+            return (short / (1 - slo) * 10).rounded() / 10 > 14.4 && (long / (1 - slo) * 10).rounded() / 10 > 14.4
+        }),
+        ("the rule's constant 14.4 * 0.001 whatever the SLO", generatedTitle, { short, long, slo in
+            try validated(slo)
+            return short > 14.4 * 0.001 && long > 14.4 * 0.001
+        }),
+        ("the smaller window with Swift.min (NaN in the long window pages)", "a window without requests", { short, long, slo in
+            try validated(slo)
+            return min(short, long) / (1 - slo) > 14.4
+        }),
+        ("the smaller window with Double.minimum (a NaN window is skipped)", "a window without requests", { short, long, slo in
+            try validated(slo)
+            return Double.minimum(short, long) / (1 - slo) > 14.4
+        }),
+        ("the multiplied comparison with >=", generatedTitle, { short, long, slo in
+            try validated(slo)
+            return short >= 14.4 * (1 - slo) && long >= 14.4 * (1 - slo)
+        }),
+        ("NaN read as a full outage (ratio 1)", "a window without requests", { short, long, slo in
+            try validated(slo)
+            return (short.isNaN ? 1 : short) / (1 - slo) > 14.4 && (long.isNaN ? 1 : long) / (1 - slo) > 14.4
+        }),
+        ("the 6h rule's threshold, 6", generatedTitle, { short, long, slo in
+            try validated(slo)
+            return short / (1 - slo) > 6 && long / (1 - slo) > 6
+        }),
     ]
+
+    private static let generatedTitle = "agrees with the reference on generated"
 
     private static func validated(_ slo: Double) throws {
         guard slo > 0, slo < 1 else { throw InvalidObjective(slo: slo) }

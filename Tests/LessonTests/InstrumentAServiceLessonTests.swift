@@ -1,3 +1,4 @@
+import Platform
 import Instrumentation
 import HTTP
 import WorkbookKit
@@ -12,7 +13,37 @@ final class InstrumentAServiceLessonTests: XCTestCase {
     func testTheSolutionPassesEveryCheck() {
         let report = CheckReport(running: InstrumentChecks.checks(solutionInstrument))
         XCTAssertTrue(report.passed, "failed: \(report.failedTitles)")
-        XCTAssertEqual(report.results.count, 6)
+        XCTAssertEqual(report.results.count, 9)
+    }
+
+    /// The generated check really runs thousands of scenarios, and the blank stops it at the first.
+    func testTheGeneratedCheckTriesAtLeastTwoThousandScenarios() {
+        let calls = Locked(0)
+        let generated = InstrumentChecks.checks { method, route, metrics, clock, handler in
+            calls.withLock { $0 += 1 }
+            return try solutionInstrument(method: method, route: route, metrics: metrics, clock: clock, handler: handler)
+        }.last!
+        XCTAssertTrue(CheckReport(running: [generated]).passed)
+        XCTAssertGreaterThanOrEqual(calls.withLock { $0 }, Check.generatedInputCount)
+    }
+
+    func testAnUntouchedExerciseIsReportedAsNotAttempted() {
+        let report = CheckReport(running: InstrumentChecks.checks { _, _, _, _, _ in throw NotAttemptedYet() })
+        XCTAssertTrue(report.notAttempted)
+    }
+
+    /// A failure names the metric and the scenario, and shows no `Optional(…)`.
+    func testAFailureNamesTheMetricAndTheScenario() {
+        let lesson = Workbook.lessons[9]
+        let mutant = Self.mutants.first { $0.name.hasPrefix("in flight set to 1") }!.instrument
+        let text = CheckReport(running: InstrumentChecks.checks(mutant)).rendered(for: lesson, subject: "Exercise.swift")
+        XCTAssertTrue(text.contains("""
+              ✗ a nested request: in flight is 2 inside the inner handler, then 1, then 0
+                  input:    GET /api/orders whose handler calls instrument for GET /api/orders/:id; http_requests_in_flight read
+            """), text)
+        XCTAssertTrue(text.contains("      expected: [\"1\", \"2\", \"1\", \"0\"]\n      found:    [\"1\", \"1\", \"0\", \"0\"]"), text)
+        XCTAssertTrue(text.contains("✗ agrees with the reference on generated requests, nested, failing and timed\n      input:    clock at "), text)
+        XCTAssertFalse(text.contains("Optional("), text)
     }
 
     func testTheLearnersExerciseCompilesAndPassesOnceAttempted() throws {
@@ -24,6 +55,14 @@ final class InstrumentAServiceLessonTests: XCTestCase {
             let report = CheckReport(running: InstrumentChecks.checks(mutant))
             XCTAssertFalse(report.notAttempted, name)
             XCTAssertFalse(report.passed, "the checks should catch the mutant '\(name)'")
+        }
+    }
+
+    /// The generated check alone catches every mutant but the one only overlapping threads reveal.
+    func testTheGeneratedCheckAloneCatchesTheMutants() {
+        for (name, mutant) in Self.mutants where name != Self.overlapOnly {
+            let report = CheckReport(running: [InstrumentChecks.checks(mutant).last!])
+            XCTAssertFalse(report.passed, "the generated check should catch the mutant '\(name)'")
         }
     }
 
@@ -93,7 +132,140 @@ final class InstrumentAServiceLessonTests: XCTestCase {
             _ = try solutionInstrument(method: method, route: route, metrics: metrics, clock: clock) { _ = try handler(); return 200 }
             return 200
         }),
+        ("in flight set to 1 and 0 instead of inc() and dec()", { method, route, metrics, clock, handler in
+            metrics.inFlight.set(1)
+            defer { metrics.inFlight.set(0) }
+            return try recorded(method, route, metrics, clock, handler)
+        }),
+        (overlapOnly, { method, route, metrics, clock, handler in
+            let before = metrics.inFlight.value
+            metrics.inFlight.inc()
+            defer { metrics.inFlight.set(before) }
+            return try recorded(method, route, metrics, clock, handler)
+        }),
+        ("the handler's error swallowed and 500 returned", { method, route, metrics, clock, handler in
+            (try? solutionInstrument(method: method, route: route, metrics: metrics, clock: clock, handler: handler)) ?? 500
+        }),
+        ("a thrown error counted with the code \"error\"", { method, route, metrics, clock, handler in
+            metrics.inFlight.inc()
+            defer { metrics.inFlight.dec() }
+            let start = clock.now()
+            var code = "error"
+            defer {
+                try? metrics.duration.labels(method, route).observe(clock.now() - start)
+                try? metrics.requests.labels(method, route, code).inc()
+            }
+            let status = try handler()
+            code = String(status)
+            return status
+        }),
+        ("no duration observed when the handler throws", { method, route, metrics, clock, handler in
+            metrics.inFlight.inc()
+            defer { metrics.inFlight.dec() }
+            let start = clock.now()
+            do {
+                let status = try handler()
+                try metrics.duration.labels(method, route).observe(clock.now() - start)
+                try metrics.requests.labels(method, route, String(status)).inc()
+                return status
+            } catch {
+                try metrics.requests.labels(method, route, "500").inc()
+                throw error
+            }
+        }),
+        ("in flight decremented twice on a throw (in the catch and in the defer)", { method, route, metrics, clock, handler in
+            metrics.inFlight.inc()
+            defer { metrics.inFlight.dec() }
+            do {
+                return try recorded(method, route, metrics, clock, handler)
+            } catch {
+                metrics.inFlight.dec()
+                throw error
+            }
+        }),
+        ("status codes grouped by class (\"2xx\", \"5xx\")", { method, route, metrics, clock, handler in
+            metrics.inFlight.inc()
+            defer { metrics.inFlight.dec() }
+            let start = clock.now()
+            var code = "5xx"
+            defer {
+                try? metrics.duration.labels(method, route).observe(clock.now() - start)
+                try? metrics.requests.labels(method, route, code).inc()
+            }
+            let status = try handler()
+            code = "\(status / 100)xx"
+            return status
+        }),
+        ("duration rounded to milliseconds", { method, route, metrics, clock, handler in
+            try solutionInstrument(method: method, route: route, metrics: metrics, clock: RoundedClock(clock), handler: handler)
+        }),
+        ("duration kept as a Float", { method, route, metrics, clock, handler in
+            metrics.inFlight.inc()
+            defer { metrics.inFlight.dec() }
+            let start = Float(clock.now())
+            var status = 500
+            defer {
+                try? metrics.duration.labels(method, route).observe(Double(Float(clock.now()) - start))
+                try? metrics.requests.labels(method, route, String(status)).inc()
+            }
+            status = try handler()
+            return status
+        }),
+        ("method and route swapped in the histogram's labels", { method, route, metrics, clock, handler in
+            metrics.inFlight.inc()
+            defer { metrics.inFlight.dec() }
+            let start = clock.now()
+            var status = 500
+            defer {
+                try? metrics.duration.labels(route, method).observe(clock.now() - start)
+                try? metrics.requests.labels(method, route, String(status)).inc()
+            }
+            status = try handler()
+            return status
+        }),
+        ("timed with its own monotonic clock, not the one given", { method, route, metrics, _, handler in
+            try solutionInstrument(method: method, route: route, metrics: metrics, clock: MonotonicClock(), handler: handler)
+        }),
+        ("the duration taken from the clock's start, not the request's", { method, route, metrics, clock, handler in
+            metrics.inFlight.inc()
+            defer { metrics.inFlight.dec() }
+            var status = 500
+            defer {
+                try? metrics.duration.labels(method, route).observe(clock.now() - 1_000)
+                try? metrics.requests.labels(method, route, String(status)).inc()
+            }
+            status = try handler()
+            return status
+        }),
     ]
+
+    /// The mutant that only two requests overlapping on two threads reveal.
+    static let overlapOnly = "in flight put back to the value read before the request"
+
+    /// Records the duration and the count around `handler`, as the reference does, without touching in flight.
+    private static func recorded(
+        _ method: String, _ route: String, _ metrics: ServiceMetrics, _ clock: any MetricsClock, _ handler: () throws -> Int
+    ) throws -> Int {
+        let start = clock.now()
+        var status = 500
+        defer {
+            try? metrics.duration.labels(method, route).observe(clock.now() - start)
+            try? metrics.requests.labels(method, route, String(status)).inc()
+        }
+        status = try handler()
+        return status
+    }
+}
+
+/// A clock that reads another clock's time rounded to the millisecond.
+private struct RoundedClock: MetricsClock {
+    let base: any MetricsClock
+
+    init(_ base: any MetricsClock) {
+        self.base = base
+    }
+
+    func now() -> Double { (base.now() * 1000).rounded() / 1000 }
 }
 
 /// A clock that reads another clock's time multiplied: what a milliseconds mistake looks like.

@@ -30,7 +30,7 @@ enum ScrapingDemo {
 
         narrator.heading("Prometheus pulls")
         narrator.say("""
-            The shop counts orders and keeps a queue; it sends nothing anywhere. Every 15 seconds
+            The shop counts orders and keeps a queue; it sends nothing anywhere. Every 15 seconds \
             the scraper asks for /metrics and stores what it reads, stamped with the scrape time.
             """)
         // Orders arrive at 1.2 s, 3.9 s, 7 s, 16 s …; the scraper only looks at 0, 15, 30 and 45 s.
@@ -47,7 +47,7 @@ enum ScrapingDemo {
             narrator.show("t=\(Int(scrapeAt))s  up=\(report.up ? 1 : 0)  samples=\(report.samplesScraped)  shop_orders_total=\(formatSampleValue(shop.orders.value, for: .prometheus))")
         }
         narrator.say("""
-            Three orders came in before the 15 s scrape, at 1.2, 3.9 and 7 s; the store knows only
+            Three orders came in before the 15 s scrape, at 1.2, 3.9 and 7 s; the store knows only \
             "3 at 15 s". What happened between two scrapes is seen as the change between them.
             """)
 
@@ -63,8 +63,8 @@ enum ScrapingDemo {
         narrator.say("A counter that already stood at 1000 when it was first scraped (last month's orders):")
         try show(engine, "increase(shop_legacy_orders_total[1h])", at: now, narrator)
         narrator.say("""
-            Its increase over the last hour is 0: the store starts at the first scrape, at 1000, and
-            nothing before it was ever seen. A target cannot send the past to a puller; importing
+            Its increase over the last hour is 0: the store starts at the first scrape, at 1000, and \
+            nothing before it was ever seen. A target cannot send the past to a puller; importing \
             old data takes a backfill (promtool tsdb create-blocks-from openmetrics) instead.
             """)
 
@@ -76,8 +76,8 @@ enum ScrapingDemo {
         try show(engine, "up", at: at90, narrator)
         try show(engine, "shop_queue_length", at: at90, narrator)
         narrator.say("""
-            The failed scrape writes up 0 and a staleness marker for every series the shop had, so
-            shop_queue_length is gone at once rather than repeating its last value for 5 minutes.
+            The failed scrape writes up 0 and a staleness marker for every series the shop had, so \
+            shop_queue_length is gone at once rather than repeating its last value for 5 minutes. \
             Alert on `up == 0`: it is the one series that exists precisely when the target does not answer.
             """)
 
@@ -90,8 +90,8 @@ enum ScrapingDemo {
         }
         try show(engine, "max_over_time(shop_queue_length[1m])", at: Int64((start + 110) * 1000), narrator)
         narrator.say("""
-            Even the maximum over the last minute says 0: a gauge is read at the moment of each
-            scrape, and a spike shorter than the interval is never seen. Count events with a
+            Even the maximum over the last minute says 0: a gauge is read at the moment of each \
+            scrape, and a spike shorter than the interval is never seen. Count events with a \
             counter instead, and the change between two scrapes catches every one of them.
             """)
         return registry

@@ -23,8 +23,8 @@ enum ServiceDemo {
 
         narrator.heading("A service with RED metrics")
         narrator.say("""
-            A little shop API runs on \(server.url). Every request goes through instrument():
-            it counts the request by method, route and status code (Rate and Errors) and times it
+            A little shop API runs on \(server.url). Every request goes through instrument(): \
+            it counts the request by method, route and status code (Rate and Errors) and times it \
             into a histogram (Duration). /metrics on the same port exposes the result.
             """)
 
@@ -60,7 +60,7 @@ enum ServiceDemo {
         narrator.heading("Rate: requests by route, over the window")
         try show(engine, "sum by (route) (increase(http_requests_total[5m]))", at: now, narrator, label: "route")
         narrator.say("""
-            (Every series was created at zero before the first request, so the first scrape saw
+            (Every series was created at zero before the first request, so the first scrape saw \
             zeros and increase() needs no guessing: the bars add up to the 80 requests sent.)
             """)
 
@@ -70,8 +70,8 @@ enum ServiceDemo {
         narrator.heading("Duration: the 90th percentile, by route, from the histogram")
         try show(engine, "histogram_quantile(0.9, sum by (le, route) (increase(http_request_duration_seconds_bucket[5m])))", at: now, narrator, label: "route")
         narrator.say("""
-            These are the service's real timings (scaled down for the demo): the checkout is slow,
-            the home page fast. `swift run lesson serve 10` keeps the service running on port 3001;
+            These are the service's real timings (scaled down for the demo): the checkout is slow, \
+            the home page fast. `swift run lesson serve 10` keeps the service running on port 3001; \
             `swift run lesson load` sends it traffic like real users.
             """)
         return registry

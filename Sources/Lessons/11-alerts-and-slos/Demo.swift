@@ -153,10 +153,11 @@ enum AlertsAndSlosDemo {
     private static func narrateTheBudget(_ narrator: Narrator) {
         narrator.heading("SLI, SLO and error budget")
         narrator.say("""
-            The service's availability SLI is the share of requests that succeed (no 5xx status). Its
-            SLO promises 99.9 % over 30 days, so its error budget is the rest: 0.1 % of requests may
-            fail. At \(requestsPerSecond) requests a second that is 12960 failures in 30 days, or 43 minutes of
-            failing everything. A window's burn rate is its error ratio divided by the budget, 0.001:
+            The service's availability SLI is the share of requests that succeed (no 5xx \
+            status). Its SLO promises 99.9 % over 30 days, so its error budget is the rest: \
+            0.1 % of requests may fail. At \(requestsPerSecond) requests a second that is 12960 failures \
+            in 30 days, or 43 minutes of failing everything. A window's burn rate is its \
+            error ratio divided by the budget, 0.001:
             """)
         var table = "burn rate  error ratio  budget gone in  spent in 1 hour  spent in 6 hours\n"
         for burnRate in [1, 6, 14.4, 100] {
@@ -167,8 +168,9 @@ enum AlertsAndSlosDemo {
         }
         narrator.show(table)
         narrator.say("""
-            A burn rate of 1 spends the budget exactly by the end of the 30 days. The page rules fire
-            at 14.4 over an hour (2 % of the budget gone in that hour) and at 6 over six hours (5 %).
+            A burn rate of 1 spends the budget exactly by the end of the 30 days. The page \
+            rules fire at 14.4 over an hour (2 % of the budget gone in that hour) and at 6 \
+            over six hours (5 %).
             """)
     }
 
@@ -176,8 +178,9 @@ enum AlertsAndSlosDemo {
     private static func narrateTheRecordingRules(_ evaluation: Evaluation, _ narrator: Narrator) {
         narrator.heading("Recording rules: the SLIs, computed once a minute")
         narrator.say("""
-            Six healthy hours have passed. Each recording rule is a PromQL query that Prometheus runs
-            every minute, storing the answer as a new series under the rule's name. For example:
+            Six healthy hours have passed. Each recording rule is a PromQL query that \
+            Prometheus runs every minute, storing the answer as a new series under the \
+            rule's name. For example:
               record: \(WorkbookRules.recording[2].record)
               expr:   \(WorkbookRules.recording[2].expr)
             Their values at minute \(evaluation.minute) of the timeline, a healthy minute:
@@ -187,16 +190,23 @@ enum AlertsAndSlosDemo {
             lines += TerminalChart.padded(rule.record, 49) + "= " + short(evaluation.recorded[rule.record] ?? .nan) + "\n"
         }
         narrator.show(lines)
-        narrator.say("All the rules are in stack/prometheus/rules/workbook.rules.yml, their tests beside them in stack/prometheus/tests.")
+        narrator.say("""
+            All the rules are in stack/prometheus/rules/workbook.rules.yml, their tests \
+            beside them in stack/prometheus/tests.
+            """)
     }
 
     /// Every alerting rule: its `for`, its severity and its expression.
     private static func narrateTheAlertingRules(_ narrator: Narrator) {
         narrator.heading("Alerting rules")
-        narrator.say("An alert is pending while its expression returns a series, and fires once that has lasted its for:")
+        narrator.say("""
+            An alert is pending while its expression returns a series, and fires once that \
+            has lasted its for. Each rule, then its expression (conditions joined by and):
+            """)
         var lines = ""
         for rule in WorkbookRules.alerts {
-            lines += TerminalChart.padded(rule.displayName, 23) + TerminalChart.padded("for: \(rule.holdMinutes)m", 9) + TerminalChart.padded(rule.severity, 8) + rule.expr + "\n"
+            lines += TerminalChart.padded(rule.displayName, 23) + TerminalChart.padded("for: \(rule.holdMinutes)m", 9) + "severity: \(rule.severity)\n"
+            lines += "  " + rule.conditions.joined(separator: "\n  and ") + "\n"
         }
         narrator.show(lines)
     }
@@ -204,12 +214,20 @@ enum AlertsAndSlosDemo {
     /// The SLIs and every alert's state over the timeline, and each change of state.
     private static func narrateTheTimeline(_ evaluations: [Evaluation], _ narrator: Narrator) {
         narrator.heading("Two and a half hours, evaluated minute by minute")
+        // The chart fits the narrator's width: its labels, then one column per `minutesPerColumn`
+        // minutes, inside the 4 columns of the narrator's `show` bar.
+        let labelWidth = 22
+        let columns = narrator.width - 4 - labelWidth
+        let minutesPerColumn = (evaluations.count + columns - 1) / columns
         narrator.say("""
-            From minute \(outage.lowerBound) to \(outage.upperBound), 10 % of requests fail; from minute \(slowness.lowerBound) to \(slowness.upperBound), requests are slow.
-            One column per 2 minutes; each line is scaled to its own range. Alerts: · inactive, ▒ pending, █ firing.
+            From minute \(outage.lowerBound) to \(outage.upperBound), 10 % of requests fail; from minute \(slowness.lowerBound) to \(slowness.upperBound), \
+            requests are slow. One column per \(minutesPerColumn) minutes; each line is scaled to its own \
+            range. Alerts: · inactive, ▒ pending, █ firing.
             """)
-        let shown = evaluations.filter { $0.minute % 2 == 0 }
-        var chart = TerminalChart.padded("minute", 24) + TerminalChart.ruler(spacing: 10, step: 20, through: 140) + "\n"
+        let shown = evaluations.filter { $0.minute % minutesPerColumn == 0 }
+        let lastMark = (evaluations.count - 1) / (10 * minutesPerColumn) * 10 * minutesPerColumn
+        var chart = TerminalChart.padded("minute", labelWidth)
+            + TerminalChart.ruler(spacing: 10, step: 10 * minutesPerColumn, through: lastMark) + "\n"
         let series: [(String, String)] = [
             ("errors, 5m", "job:http_request_errors:ratio_rate5m"),
             ("errors, 1h", "job:http_request_errors:ratio_rate1h"),
@@ -217,7 +235,7 @@ enum AlertsAndSlosDemo {
             ("Apdex, 5m", "job:http_request_duration_seconds:apdex_rate5m"),
         ]
         for (label, record) in series {
-            chart += TerminalChart.padded(label, 24) + TerminalChart.sparkline(shown.map { $0.recorded[record] ?? .nan }) + "\n"
+            chart += TerminalChart.padded(label, labelWidth) + TerminalChart.sparkline(shown.map { $0.recorded[record] ?? .nan }) + "\n"
         }
         for (index, rule) in WorkbookRules.alerts.enumerated() {
             let marks = shown.map { evaluation -> String in
@@ -227,14 +245,15 @@ enum AlertsAndSlosDemo {
                 case .firing: "█"
                 }
             }
-            chart += TerminalChart.padded(rule.displayName, 24) + marks.joined() + "\n"
+            chart += TerminalChart.padded(rule.displayName, labelWidth) + marks.joined() + "\n"
         }
         narrator.show(chart)
         narrator.say("Every change of state, with the value the alert's expression returned:")
         narrator.show(transitions(evaluations))
         narrator.say("""
-            The 6h page never fired: \(outage.count) minutes at 10 % do not lift six hours above 0.6 %. It is there for
-            slow leaks, such as 1 % of requests failing for hours, which no other rule here catches.
+            The 6h page never fired: \(outage.count) minutes at 10 % do not lift six hours above \
+            0.6 %. It is there for slow leaks, such as 1 % of requests failing for hours, \
+            which no other rule here catches.
             """)
     }
 
@@ -260,27 +279,31 @@ enum AlertsAndSlosDemo {
         narrator.heading("Why the page needs two windows")
         let threshold = 14.4 * 0.001
         let pageIndex = WorkbookRules.alerts.firstIndex { $0.longWindow == "1h" } ?? 0
-        func first(after start: Int, where holds: (Evaluation) -> Bool) -> Int {
-            evaluations.first { $0.minute >= start && holds($0) }?.minute ?? -1
+        /// The first run of minutes from the outage on in which `holds`, as "minutes 21 to 39".
+        func run(_ holds: (Evaluation) -> Bool) -> String {
+            guard let first = evaluations.first(where: { $0.minute >= outage.lowerBound && holds($0) })?.minute else { return "never" }
+            let last = (evaluations.first { $0.minute > first && !holds($0) }?.minute ?? evaluations.count) - 1
+            return "minutes \(first) to \(last)"
         }
-        let shortAlone = first(after: outage.lowerBound) { ($0.recorded["job:http_request_errors:ratio_rate5m"] ?? 0) > threshold }
-        let paged = first(after: outage.lowerBound) { $0.states[pageIndex] == .firing }
-        let stopped = first(after: paged) { $0.states[pageIndex] == .inactive }
-        let longAloneStops = first(after: outage.upperBound) { ($0.recorded["job:http_request_errors:ratio_rate1h"] ?? 0) <= threshold }
+        let shortRatio = { (evaluation: Evaluation) in evaluation.recorded["job:http_request_errors:ratio_rate5m"] ?? 0 }
+        let longRatio = { (evaluation: Evaluation) in evaluation.recorded["job:http_request_errors:ratio_rate1h"] ?? 0 }
+        narrator.say("When each window was above 1.44 % (burn rate 14.4), and when the rule paged:")
+        narrator.show("""
+            5m window alone        \(run { shortRatio($0) > threshold })
+            1h window alone        \(run { longRatio($0) > threshold })
+            both: ErrorBudgetBurn  \(run { $0.states[pageIndex] == .firing })
+            """)
         let at60 = evaluations[60]
-        let longRatio = at60.recorded["job:http_request_errors:ratio_rate1h"] ?? .nan
-        let shortRatio = at60.recorded["job:http_request_errors:ratio_rate5m"] ?? .nan
         narrator.say("At minute 60, \(60 - outage.upperBound) minutes after the errors stopped:")
         narrator.show("""
-            job:http_request_errors:ratio_rate1h = \(short(longRatio))   burn rate \(short(longRatio / 0.001))
-            job:http_request_errors:ratio_rate5m = \(short(shortRatio))   burn rate \(short(shortRatio / 0.001))
+            job:http_request_errors:ratio_rate1h = \(short(longRatio(at60)))   burn rate \(short(longRatio(at60) / 0.001))
+            job:http_request_errors:ratio_rate5m = \(short(shortRatio(at60)))   burn rate \(short(shortRatio(at60) / 0.001))
             """)
         narrator.say("""
-            The 5m window alone would have paged at minute \(shortAlone), after one bad minute, and would page on
-            every short blip. The 1h window alone waits until real budget is gone, but then keeps paging
-            long after the errors stop: here until minute \(longAloneStops - 1). Together, the page started at minute \(paged),
-            once the hour had burned more than 2 % of the budget, and stopped at minute \(stopped), \(stopped - outage.upperBound) minutes
-            after the errors stopped.
+            The 5m window alone pages after one bad minute, and would page on every short \
+            blip. The 1h window alone waits until real budget is gone, but then keeps paging \
+            long after the errors stop. Together, the page starts once the hour has burned \
+            more than 2 % of the budget, and stops within 5 minutes of the last error.
             """)
     }
 
