@@ -142,11 +142,12 @@ enum CountersVsGaugesDemo {
     static func showGaugeAsCounter(_ store: SeriesStore, _ narrator: Narrator) throws {
         let engine = PromQLEngine(store: store)
         let now = Int64((startSeconds + Double(duration)) * 1000)
-        let samples = store.select([try LabelMatcher("__name__", .equal, "worker_queue_length")], from: 0, through: now)
+        // The samples a one-minute range at `now` holds: (now − 1m, now], left-open as in Prometheus 3.
+        let samples = store.select([try LabelMatcher("__name__", .equal, "worker_queue_length")], from: now - 60_000 + 1, through: now)
             .first?.samples.map(\.value) ?? []
         narrator.heading("A counter for something that goes down")
         narrator.say("""
-            Prometheus stored worker_queue_length every \(scrapeInterval) s over the minute:
+            Prometheus stored worker_queue_length every \(scrapeInterval) s; the last minute holds:
             """)
         narrator.show(samples.map(shown).joined(separator: " "))
         narrator.say("""
@@ -163,7 +164,8 @@ enum CountersVsGaugesDemo {
         narrator.say("""
             increase() adds back the value before every fall, as if the queue had restarted from \
             zero there, and reports a growth that never happened. delta(), the gauge function, \
-            gives the net change (from \(shown(samples.first ?? 0)) to \(shown(samples.last ?? 0))); max_over_time() the worst moment. \
+            gives the net change (from \(shown(samples.first ?? 0)) to \(shown(samples.last ?? 0)), stretched a little to the \
+            whole minute); max_over_time() the worst moment. \
             A gauge is read as it is, or summarised over time; only counters get rate().
             """)
     }

@@ -104,7 +104,8 @@ enum RateAndResetsDemo {
     /// The raw value, last minus first, `increase`, `rate` and `irate` over the five minutes that hold the restart.
     static func showWindow(_ engine: PromQLEngine, _ store: SeriesStore, ordersTaken: [Double], _ narrator: Narrator) throws {
         let end = milliseconds(endSecond)
-        let window = try storedSamples(store).filter { $0.timestamp >= end - 300_000 }
+        // Prometheus 3's windows are left-open: a sample exactly at the start is not in it.
+        let window = try storedSamples(store).filter { $0.timestamp > end - 300_000 }
         let naive = (window.last?.value ?? 0) - (window.first?.value ?? 0)
         let truth = ordersTaken[(endSecond - 300 + 1)...].reduce(0, +)
 
@@ -114,7 +115,12 @@ enum RateAndResetsDemo {
         let irate = try instantValue(engine, "irate(\(counterName)[5m])", at: end)
 
         narrator.heading("How many orders in the last five minutes?")
-        narrator.say("Asked at \(clockTime(endSecond)); the restart lies inside the window [\(clockTime(endSecond - 300)), \(clockTime(endSecond))].")
+        narrator.say("""
+            Asked at \(clockTime(endSecond)); the restart lies inside the window \
+            (\(clockTime(endSecond - 300)), \(clockTime(endSecond))]: left-open, as Prometheus 3 has it, so the \
+            sample at \(clockTime(endSecond - 300)) is not in it; the first is at \(clockTime(Int(window.first.map { $0.timestamp / 1000 - startSeconds } ?? 0))), \
+            \(shown(window.first?.value ?? .nan)).
+            """)
         narrator.show("""
             \(TerminalChart.padded(counterName, 36))\(shown(raw))
             \(TerminalChart.padded("(last − first of the \(window.count) samples)", 36))\(shown(naive))
@@ -171,7 +177,7 @@ enum RateAndResetsDemo {
         let answer = try instantValue(engine, "increase(\(counterName)[1m])", at: end)
 
         narrator.heading("Extrapolation at the window's edges")
-        narrator.say("increase(\(counterName)[1m]) at \(clockTime(evaluation)) sees the samples in [\(clockTime(evaluation - 60)), \(clockTime(evaluation))]:")
+        narrator.say("increase(\(counterName)[1m]) at \(clockTime(evaluation)) sees the samples in (\(clockTime(evaluation - 60)), \(clockTime(evaluation))]:")
         narrator.show(inWindow.map { "\(clockTime(second(of: $0))) \(shown($0.value))" }.joined(separator: "   "))
         narrator.say("""
             They span \(shown(covered)) s of the 60 s window and grew by \(shown(seen)). Prometheus assumes the counter \
@@ -198,8 +204,11 @@ enum RateAndResetsDemo {
             A counter sampled every 5 minutes reads 0 1 2 3 2 3 4. From 3 to 2 it fell: a restart, \
             after which 2 new requests were counted. Up 3, then 2 counted since the restart, then \
             up 2 more: 7 in all. increase(http_requests_total[30m]) at 30m answers \(shown(answer)). \
-            The samples sit exactly on the window's edges, so there is nothing to extrapolate. \
-            Your exercise computes this counting part: swift run lesson check 3.
+            In Prometheus 3 the window (0, 30m] leaves out the 0 at its start: the other samples \
+            count 6, and increase() extrapolates back towards the start, stopping where the \
+            counter was zero (250 s before its first sample): 6 × 1750 / 1500 = 7. Prometheus 2 \
+            kept the 0 and counted 7 with nothing to extrapolate. \
+            Your exercise computes the counting part: swift run lesson check 3.
             """)
     }
 
