@@ -55,10 +55,12 @@ final class RunnerCommandTests: XCTestCase {
         let good = try openMetricsFile("# TYPE x gauge\nx 1 1700000000\n# EOF\n")
         let untimed = try openMetricsFile("# TYPE x gauge\nx 1\n# EOF\n")
         let cases: [([String], Int32, String)] = [
-            (["query", "rate(x[5m]", "--data", good], 1, "lesson query: parse error at character 11: expected \",\" or \")\" in the arguments of rate"),
+            (["query", "rate(x[5m]", "--data", good], 1, "lesson query: parse error at character 11: expected \")\" to close the call to rate, found end of query\n  rate(x[5m]\n            ^"),
+            (["query", "x", "--time", "1e300", "--data", good], 2, "lesson query: --time takes seconds since the epoch, such as 1700000000 (at most 9.2e12)"),
+            (["query", "x", "--start", "0", "--data", good], 2, "lesson query: a range query needs all of --start, --end and --step"),
             (["query", "x", "--data", "/nonexistent.om"], 1, "lesson query: cannot read /nonexistent.om"),
             (["query", "x", "--data", untimed], 1, "lesson query: \(untimed): sample x has no timestamp; --data needs one on every sample (seconds after the value)"),
-            (["query", "x", "--time", "soon"], 2, "lesson query: --time takes seconds since the epoch, such as 1700000000"),
+            (["query", "x", "--time", "soon"], 2, "lesson query: --time takes seconds since the epoch, such as 1700000000 (at most 9.2e12)"),
             (["query"], 2, "lesson query: give a PromQL expression in quotes: swift run lesson query 'rate(http_requests_total[5m])'"),
         ]
         for (arguments, status, message) in cases {

@@ -111,6 +111,12 @@ struct PromQLLexer {
         }
         let text = String(String.UnicodeScalarView(characters[start..<end]))
         if end < characters.count, (isIdentifierPart(characters[end]) && characters[end] != ":") || characters[end] == "." {
+            if characters[end].properties.isAlphabetic {
+                var unitEnd = end
+                while unitEnd < characters.count, characters[unitEnd].properties.isAlphabetic { unitEnd += 1 }
+                let unit = String(String.UnicodeScalarView(characters[end..<unitEnd]))
+                throw PromQLError(position: start, message: "bad duration unit \"\(unit)\" (use ms, s, m, h, d, w or y)")
+            }
             throw PromQLError(position: start, message: "bad number or duration syntax: \"\(text)\(characters[end])\"")
         }
         index = end

@@ -70,7 +70,7 @@ public enum PromQLParser {
             case .duration: "duration"
             case .string(let text): "string \"\(text)\""
             case .symbol(let symbol): "\"\(symbol)\""
-            case .end: "end of input"
+            case .end: "end of query"
             }
         }
 
@@ -343,7 +343,7 @@ public enum PromQLParser {
                 if isSymbol("{") { return (.vectorSelector(try selector(name: word, at: token)), .instantVector) }
                 return (.vectorSelector(.init(matchers: [try matcher(LabelSet.metricNameLabel, .equal, word, at: token)])), .instantVector)
             case .end:
-                throw error("unexpected end of input: the expression is incomplete")
+                throw error("unexpected end of query: the expression is incomplete")
             default:
                 throw error("unexpected \(describe(token))")
             }
@@ -386,7 +386,8 @@ public enum PromQLParser {
             for (position, argument) in arguments.enumerated() {
                 let wanted = signature.arguments[min(position, signature.arguments.count - 1)]
                 guard argument.1 == wanted else {
-                    throw error("expected type \(wanted.rawValue) in call to function \"\(name)\", got \(argument.1.rawValue)", at: argument.2)
+                    let hint = wanted == .rangeVector && argument.1 == .instantVector ? "; give it a range such as x[5m]" : ""
+                    throw error("expected type \(wanted.rawValue) in call to function \"\(name)\", got \(argument.1.rawValue)\(hint)", at: argument.2)
                 }
             }
             return (.call(function, arguments.map(\.0)), signature.returns)

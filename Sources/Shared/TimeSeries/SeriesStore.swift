@@ -43,6 +43,30 @@ public final class SeriesStore: Sendable {
         }
     }
 
+    /// Appends `samples`, in time order, to the series `labels` under one lock, as `append`
+    /// would one by one: a sample older than the series' newest is refused, an exact repeat
+    /// ignored. Returns how many were refused.
+    @discardableResult
+    public func append(_ labels: LabelSet, samples: [StoredSample]) -> Int {
+        series.withLock { series in
+            var refused = 0
+            var stored = series.removeValue(forKey: labels) ?? []
+            stored.reserveCapacity(stored.count + samples.count)
+            for sample in samples {
+                if let last = stored.last {
+                    if sample.timestamp < last.timestamp || (sample.timestamp == last.timestamp && last.value.bitPattern != sample.value.bitPattern) {
+                        refused += 1
+                        continue
+                    }
+                    if sample.timestamp == last.timestamp { continue }
+                }
+                stored.append(sample)
+            }
+            series[labels] = stored
+            return refused
+        }
+    }
+
     /// Marks the series `labels` as gone at `timestamp` (a staleness marker).
     public func markStale(_ labels: LabelSet, timestamp: Int64) {
         append(labels, timestamp: timestamp, value: StoredSample.staleNaN)
