@@ -36,17 +36,6 @@ public final class JoinableThread: @unchecked Sendable {
         #endif
     }
 
-    /// Starts `body` on a new thread that nobody will join, stopping the process with the
-    /// system's reason if it cannot: for the few threads a program cannot run without.
-    @discardableResult
-    public static func detached(_ body: @escaping @Sendable () -> Void) -> JoinableThread {
-        do {
-            return try JoinableThread(body: body)
-        } catch {
-            fatalError("cannot start a thread: \(error)")
-        }
-    }
-
     /// Waits for the thread to finish. Call it once, and not from the thread itself.
     public func join() {
         let status = pthread_join(handle, nil)
