@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "Instrumentation", targets: ["Instrumentation"]),
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Scraping", targets: ["Scraping"]),
+        .library(name: "PromQL", targets: ["PromQL"]),
         // What the lesson programs in Sources/Lessons link: the kit, with the engine, and one
         // library per lesson, so building lesson N compiles no other lesson.
         .library(name: "WorkbookKit", targets: engineModules + ["WorkbookKit"]),

@@ -5,7 +5,8 @@ import PackageDescription
 ///
 /// A package of its own so that the workbook keeps no dependencies: it reaches the engine
 /// through the workbook's libraries, by path: `Instrumentation` (recording, rendering), and
-/// for the rows that time them `Scraping` (the parser) and `HTTP` (the /metrics server);
+/// for the rows that time them `Scraping` (the parser), `HTTP` (the /metrics server) and
+/// `PromQL` (a query beside a real Prometheus's);
 /// never the lesson kit. Run everything with `./run.sh` (see README.md).
 let package = Package(
     name: "WorkbookBenchmarks",
@@ -35,6 +36,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Instrumentation", package: "ObservabilityWorkbook"),
                 .product(name: "HTTP", package: "ObservabilityWorkbook"),
+                .product(name: "Scraping", package: "ObservabilityWorkbook"),
+                .product(name: "PromQL", package: "ObservabilityWorkbook"),
             ],
             path: "Sources/BenchmarkReport"
         ),

@@ -121,47 +121,12 @@ struct QueryCommand {
             _ = fail("cannot read \(path)", status: 1)
             return nil
         }
-        let samples: [ScrapedSample]
         do {
-            samples = try ExpositionParser.parse(Array(data), format: .openmetrics)
+            return try TimestampedExposition.load(Array(data), into: store)
         } catch {
             _ = fail("\(path): \(error)", status: 1)
             return nil
         }
-        var newest = Int64.min
-        // Consecutive samples of one series (the usual layout of such a file) share one label
-        // set and go to the store in one batch.
-        var current: (name: String, labels: [String: String], set: LabelSet)?
-        var batch: [StoredSample] = []
-        func flush() {
-            if let current, !batch.isEmpty { store.append(current.set, samples: batch) }
-            batch.removeAll(keepingCapacity: true)
-        }
-        for sample in samples {
-            guard let seconds = sample.timestamp else {
-                _ = fail("\(path): sample \(sample.name) has no timestamp; --data needs one on every sample (seconds after the value)", status: 1)
-                return nil
-            }
-            guard seconds.isFinite, Swift.abs(seconds) <= 9.2e12 else {
-                _ = fail("\(path): sample \(sample.name) has the timestamp \(seconds), out of range (at most 9.2e12 seconds)", status: 1)
-                return nil
-            }
-            let milliseconds = Int64((seconds * 1000).rounded())
-            if current == nil || current!.name != sample.name || current!.labels != sample.labels {
-                flush()
-                var labels = sample.labels
-                labels[LabelSet.metricNameLabel] = sample.name
-                current = (sample.name, sample.labels, LabelSet(labels))
-            }
-            batch.append(StoredSample(timestamp: milliseconds, value: sample.value))
-            newest = max(newest, milliseconds)
-        }
-        flush()
-        guard newest != .min else {
-            _ = fail("\(path) holds no samples", status: 1)
-            return nil
-        }
-        return newest
     }
 
     private func fail(_ problem: String, status: Int32 = 2) -> Int32 {

@@ -59,7 +59,7 @@ final class RunnerCommandTests: XCTestCase {
             (["query", "x", "--time", "1e300", "--data", good], 2, "lesson query: --time takes seconds since the epoch, such as 1700000000 (at most 9.2e12)"),
             (["query", "x", "--start", "0", "--data", good], 2, "lesson query: a range query needs all of --start, --end and --step"),
             (["query", "x", "--data", "/nonexistent.om"], 1, "lesson query: cannot read /nonexistent.om"),
-            (["query", "x", "--data", untimed], 1, "lesson query: \(untimed): sample x has no timestamp; --data needs one on every sample (seconds after the value)"),
+            (["query", "x", "--data", untimed], 1, "lesson query: \(untimed): sample x has no timestamp; every sample needs one (seconds after the value)"),
             (["query", "x", "--time", "soon"], 2, "lesson query: --time takes seconds since the epoch, such as 1700000000 (at most 9.2e12)"),
             (["query"], 2, "lesson query: give a PromQL expression in quotes: swift run lesson query 'rate(http_requests_total[5m])'"),
         ]

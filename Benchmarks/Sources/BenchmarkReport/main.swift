@@ -13,6 +13,10 @@ import Foundation
 ///   BenchmarkReport lookup-under-scrape [ROUNDS]
 ///                                             labelled lookup latency while another thread
 ///                                             scrapes (5 rounds when not given)
+///   BenchmarkReport query-vs-prometheus [ROUNDS]
+///                                             `lesson query`'s load and evaluation beside a
+///                                             real Prometheus over HTTP (needs prometheus and
+///                                             promtool on the PATH; 7 rounds when not given)
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     switch arguments.first {
@@ -28,8 +32,13 @@ do {
             throw ReportError("lookup-under-scrape takes a positive number of rounds")
         }
         try LookupUnderScrape.run(rounds: rounds)
+    case "query-vs-prometheus" where arguments.count <= 2:
+        guard let rounds = arguments.count == 2 ? Int(arguments[1]) : 7, rounds > 0 else {
+            throw ReportError("query-vs-prometheus takes a positive number of rounds")
+        }
+        try QueryAgainstPrometheus.run(rounds: rounds)
     default:
-        throw ReportError("usage: BenchmarkReport table RESULTS.jmh.json [LOAD] | BenchmarkReport memory ENGINE KIND | BenchmarkReport lookup-under-scrape [ROUNDS]")
+        throw ReportError("usage: BenchmarkReport table RESULTS.jmh.json [LOAD] | BenchmarkReport memory ENGINE KIND | BenchmarkReport lookup-under-scrape [ROUNDS] | BenchmarkReport query-vs-prometheus [ROUNDS]")
     }
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))

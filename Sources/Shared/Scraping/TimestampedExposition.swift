@@ -1,0 +1,54 @@
+import TimeSeries
+
+/// An OpenMetrics exposition whose every sample carries its own timestamp (what
+/// `promtool tsdb create-blocks-from openmetrics` backfills), loaded into a series store.
+///
+/// Consecutive samples of one series, the usual layout of such a file, share one label set
+/// and go to the store in one batch.
+public enum TimestampedExposition {
+    /// Why a file could not be loaded, in one line.
+    public struct LoadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The latest timestamp a sample may carry, in seconds: far beyond any data, and far from
+    /// where milliseconds would overflow.
+    public static let latestSeconds = 9.2e12
+
+    /// Loads every sample of `bytes` into `store` and returns the newest timestamp, in milliseconds.
+    public static func load(_ bytes: [UInt8], into store: SeriesStore) throws(LoadError) -> Int64 {
+        let samples: [ScrapedSample]
+        do {
+            samples = try ExpositionParser.parse(bytes, format: .openmetrics)
+        } catch {
+            throw LoadError(description: "\(error)")
+        }
+        var newest = Int64.min
+        var current: (name: String, labels: [String: String], set: LabelSet)?
+        var batch: [StoredSample] = []
+        func flush() {
+            if let current, !batch.isEmpty { store.append(current.set, samples: batch) }
+            batch.removeAll(keepingCapacity: true)
+        }
+        for sample in samples {
+            guard let seconds = sample.timestamp else {
+                throw LoadError(description: "sample \(sample.name) has no timestamp; every sample needs one (seconds after the value)")
+            }
+            guard seconds.isFinite, Swift.abs(seconds) <= latestSeconds else {
+                throw LoadError(description: "sample \(sample.name) has the timestamp \(seconds), out of range (at most 9.2e12 seconds)")
+            }
+            let milliseconds = Int64((seconds * 1000).rounded())
+            if current == nil || current!.name != sample.name || current!.labels != sample.labels {
+                flush()
+                var labels = sample.labels
+                labels[LabelSet.metricNameLabel] = sample.name
+                current = (sample.name, sample.labels, LabelSet(labels))
+            }
+            batch.append(StoredSample(timestamp: milliseconds, value: sample.value))
+            newest = max(newest, milliseconds)
+        }
+        flush()
+        guard newest != .min else { throw LoadError(description: "it holds no samples") }
+        return newest
+    }
+}
