@@ -112,6 +112,37 @@ final class ScraperTests: XCTestCase {
         XCTAssertTrue(report.error?.hasPrefix("line 2:") ?? false, report.error ?? "no error")
     }
 
+    func testAScrapeOverALimitStoresNothingWritesUpZeroAndMarksThePreviousSeriesStale() throws {
+        let clock = ManualClock(1_000)
+        let store = SeriesStore()
+        let scraper = Scraper(store: store, clock: clock, limits: Scraper.Limits(sampleLimit: 2))
+        let format = "text/plain; version=0.0.4"
+        XCTAssertTrue(scraper.scrape(Scraper.Target(job: "w", source: FixedSource(body: "a 1\nb 2\n# a comment\n", contentType: format))).up)
+        clock.advance(by: 15)
+        let report = scraper.scrape(Scraper.Target(job: "w", source: FixedSource(body: "a 1\nb 2\n  c 3\n", contentType: format)))
+        XCTAssertFalse(report.up)
+        XCTAssertEqual(report.error, "sample limit exceeded (3 > 2)")
+        XCTAssertEqual(report.samplesScraped, 0)
+        XCTAssertEqual(report.staleMarked, 2, "a and b go stale at once, as when the target is down")
+        let engine = PromQLEngine(store: store)
+        XCTAssertEqual(try vector(engine, "up", at: 1_015_000).values.first, 0)
+        XCTAssertEqual(try vector(engine, "a", at: 1_015_000), [:])
+        XCTAssertEqual(try vector(engine, "c", at: 1_015_000), [:], "nothing of the failed scrape is stored")
+    }
+
+    func testTheDefaultLimitsAndTheBodySizeCheckOfAnInProcessSource() {
+        let limits = Scraper.Limits()
+        XCTAssertEqual(limits, Scraper.Limits(
+            sampleLimit: 200_000, labelLimit: 64, labelNameLengthLimit: 1_024, labelValueLengthLimit: 16_384, bodySizeLimit: 64 << 20))
+        // The in-process source checks the body size after reading it.
+        let source = FixedSource(body: String(repeating: "x 1\n", count: 10), contentType: "text/plain")
+        XCTAssertThrowsError(try source.fetch(timeout: 1, bodySizeLimit: 39)) {
+            XCTAssertEqual("\($0)", "body size limit exceeded (more than 39 bytes)")
+        }
+        XCTAssertEqual(try source.fetch(timeout: 1, bodySizeLimit: 40).body.count, 40)
+        XCTAssertEqual(try source.fetch(timeout: 1, bodySizeLimit: 0).body.count, 40, "0 is no limit")
+    }
+
     func testTargetLabelsWinAndClashingOnesAreKeptAsExported() throws {
         let sample = ScrapedSample(name: "x", labels: ["job": "inner", "path": "/"], value: 1)
         XCTAssertEqual(

@@ -4,20 +4,38 @@ import Platform
 /// and the tests.
 ///
 /// It sends `Connection: close`, reads the body by `Content-Length` (or to the end of the
-/// stream when there is none) and gives up at one deadline covering the whole exchange,
-/// so a server that stalls anywhere cannot hang the caller. It does not follow redirects
-/// or decode chunked bodies, and speaks plain `http://` only.
+/// stream when there is none) and does not follow redirects, decode chunked bodies or speak
+/// `https://`. It assumes the server may be broken or hostile, so everything is bounded:
+/// - one deadline covers the whole exchange (connecting, sending, every interim response,
+///   the head and the body), and it holds while bytes keep coming, not only while the
+///   client waits for them: a server that trickles a byte a second fails at the deadline;
+/// - the head may take `maxHeadBytes`, and is searched for its end in time linear in its length;
+/// - at most `maxInterimResponses` interim (1xx) responses may come before the final one;
+/// - the body may take `maxBodyBytes`; a `Content-Length` above it fails before any body is read.
 public enum HTTPClient {
-    /// The largest response accepted; a metrics page is far smaller.
-    static let maxResponseBytes = 64 << 20
+    /// The largest body accepted unless the caller asks for another limit; a metrics page is far smaller.
+    public static let defaultMaxBodyBytes = 64 << 20
+
+    /// The most bytes a response head (status line and header fields) may take.
+    ///
+    /// A metrics target's head is a few hundred bytes. Without a cap, a server that never
+    /// sends the blank line ending its head makes the client buffer until the deadline.
+    public static let maxHeadBytes = 64 << 10
+
+    /// The most interim (1xx) responses accepted before the final one; Go's `net/http`, which
+    /// Prometheus scrapes with, allows the same five.
+    public static let maxInterimResponses = 5
 
     /// Fetches `url` (`http://host:port/path?query`) and returns the response, whatever its status.
     ///
     /// - Parameters:
     ///   - headers: extra request header fields, such as `["Accept": "application/openmetrics-text"]`.
     ///   - timeout: seconds for everything: connecting, sending and receiving the whole body.
+    ///   - maxBodyBytes: the largest body accepted; a larger one fails with `bodyTooLarge`.
     /// - Throws: `HTTPClientError`, one line saying what went wrong.
-    public static func get(url: String, headers: [String: String] = [:], timeout: Double = 5) throws -> HTTPClientResponse {
+    public static func get(
+        url: String, headers: [String: String] = [:], timeout: Double = 5, maxBodyBytes: Int = defaultMaxBodyBytes
+    ) throws -> HTTPClientResponse {
         let target = try Target(url)
         for (name, value) in headers where !HTTPHeaders.isToken(name.utf8) || !HTTPHeaders.isFieldValue(value.utf8) {
             throw HTTPClientError.invalidHeader(name)
@@ -31,7 +49,8 @@ public enum HTTPClient {
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         request += "Connection: close\r\n\r\n"
         try sendAll(Array(request.utf8), on: descriptor, url: url, deadline: deadline, timeout: timeout)
-        return try receive(on: descriptor, url: url, deadline: deadline, timeout: timeout)
+        let limits = ReadLimits(url: url, deadline: deadline, timeout: timeout, maxBodyBytes: max(0, maxBodyBytes))
+        return try receive(on: descriptor, within: limits)
     }
 
     /// The parts of an `http://` URL the request needs.
@@ -124,26 +143,59 @@ public enum HTTPClient {
         }
     }
 
+    /// What bounds one response: the deadline and the body limit, with the URL for messages.
+    private struct ReadLimits {
+        let url: String
+        /// When the exchange must be over, in `SystemClock.monotonicSeconds()`.
+        let deadline: Double
+        /// The timeout the deadline came from, for the message.
+        let timeout: Double
+        let maxBodyBytes: Int
+
+        /// Fails once the deadline has passed.
+        func checkDeadline() throws(HTTPClientError) {
+            guard SystemClock.monotonicSeconds() < deadline else { throw .timedOut(url: url, seconds: timeout) }
+        }
+    }
+
     /// Reads the response: its head, then the body by `Content-Length` or to the end of the stream.
-    private static func receive(on descriptor: Int32, url: String, deadline: Double, timeout: Double) throws(HTTPClientError) -> HTTPClientResponse {
+    private static func receive(on descriptor: Int32, within limits: ReadLimits) throws(HTTPClientError) -> HTTPClientResponse {
+        let url = limits.url
         var received: [UInt8] = []
+        // Where the search for the blank line that ends the head goes on from: bytes searched
+        // once are not searched again, so finding the end is linear in the head's length.
+        var searchedUpTo = 0
+        var interimResponses = 0
         var head: (fields: ResponseHead, length: Int)?
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            if head == nil, let end = headEnd(received) {
-                let fields = try parseHead(received[..<end], url: url)
+            if head == nil, let end = headEnd(in: received, searchedUpTo: &searchedUpTo) {
+                guard end <= maxHeadBytes else { throw .malformedResponse(url: url, reason: headTooLarge) }
+                let fields = try parseHead(received[..<end], limits: limits)
                 // An interim response (100 Continue, 103 Early Hints) comes before the real one.
                 if (100..<200).contains(fields.status) {
+                    interimResponses += 1
+                    guard interimResponses <= maxInterimResponses else {
+                        throw .malformedResponse(url: url, reason: "more than \(maxInterimResponses) interim (1xx) responses before the final one")
+                    }
                     received.removeFirst(end)
+                    searchedUpTo = 0
                     continue
                 }
                 head = (fields, end)
             }
-            if let head, let bodyLength = head.fields.bodyLength, received.count >= head.length + bodyLength {
-                return HTTPClientResponse(
-                    status: head.fields.status, headers: head.fields.headers, body: Array(received[head.length..<(head.length + bodyLength)]))
+            if let head {
+                let bodyBytes = received.count - head.length
+                if let bodyLength = head.fields.bodyLength, bodyBytes >= bodyLength {
+                    return head.fields.response(body: Array(received[head.length..<(head.length + bodyLength)]))
+                }
+                guard bodyBytes <= limits.maxBodyBytes else { throw .bodyTooLarge(url: url, limit: limits.maxBodyBytes) }
+            } else {
+                guard received.count <= maxHeadBytes else { throw .malformedResponse(url: url, reason: headTooLarge) }
             }
-            guard received.count <= maxResponseBytes else { throw .malformedResponse(url: url, reason: "larger than \(maxResponseBytes >> 20) MiB") }
+            // Checked before every read, not only when there is nothing to read: a server that
+            // keeps sending must not keep the client past its deadline.
+            try limits.checkDeadline()
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
             if count > 0 {
                 received.append(contentsOf: chunk[0..<count])
@@ -155,41 +207,65 @@ public enum HTTPClient {
                 if let bodyLength = head.fields.bodyLength {
                     throw .malformedResponse(url: url, reason: "the connection closed after \(received.count - head.length) of \(bodyLength) body bytes")
                 }
-                return HTTPClientResponse(status: head.fields.status, headers: head.fields.headers, body: Array(received[head.length...]))
+                return head.fields.response(body: Array(received[head.length...]))
             } else if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR {
-                guard wait(for: Int16(POLLIN), on: descriptor, until: deadline) else { throw .timedOut(url: url, seconds: timeout) }
+                guard wait(for: Int16(POLLIN), on: descriptor, until: limits.deadline) else { throw .timedOut(url: url, seconds: limits.timeout) }
             } else {
                 throw .connectionFailed(url: url, reason: systemErrorText(errno))
             }
         }
     }
 
+    /// Why a head over `maxHeadBytes` is refused.
+    private static let headTooLarge = "the header is longer than \(maxHeadBytes >> 10) KiB"
+
     /// A response's status line and header fields, and how long its body is.
     private struct ResponseHead {
         let status: Int
+        /// The reason phrase as the server wrote it, possibly empty.
+        let reasonPhrase: String
         let headers: HTTPHeaders
         /// The body's length, or nil when it runs to the end of the stream.
         let bodyLength: Int?
+
+        /// The response with this head and `body`.
+        func response(body: [UInt8]) -> HTTPClientResponse {
+            HTTPClientResponse(status: status, reasonPhrase: reasonPhrase, headers: headers, body: body)
+        }
     }
 
-    /// The index just past the blank line that ends a response head, or nil.
-    private static func headEnd(_ bytes: [UInt8]) -> Int? {
+    /// The index just past the blank line that ends a response head, or nil when it has not
+    /// come yet; then `searchedUpTo` moves to where the next search must start.
+    ///
+    /// A line feed followed by a line feed, or by CR LF, ends the head. Every byte is looked
+    /// at once however many reads the head arrives in; only a line feed too close to the end
+    /// to tell is looked at again.
+    private static func headEnd(in bytes: [UInt8], searchedUpTo: inout Int) -> Int? {
         let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-        for index in bytes.indices where bytes[index] == lf {
-            if index + 1 < bytes.count, bytes[index + 1] == lf { return index + 2 }
-            if index + 2 < bytes.count, bytes[index + 1] == cr, bytes[index + 2] == lf { return index + 3 }
+        var index = searchedUpTo
+        while index < bytes.count {
+            if bytes[index] == lf {
+                guard index + 1 < bytes.count else { break }
+                if bytes[index + 1] == lf { return index + 2 }
+                guard index + 2 < bytes.count else { break }
+                if bytes[index + 1] == cr, bytes[index + 2] == lf { return index + 3 }
+            }
+            index += 1
         }
+        searchedUpTo = index
         return nil
     }
 
     /// The status line and header fields of a response head.
-    private static func parseHead(_ bytes: ArraySlice<UInt8>, url: String) throws(HTTPClientError) -> ResponseHead {
+    private static func parseHead(_ bytes: ArraySlice<UInt8>, limits: ReadLimits) throws(HTTPClientError) -> ResponseHead {
+        let url = limits.url
         let lines = bytes.split(separator: UInt8(ascii: "\n")).map { $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0 }
         let statusLine = String(decoding: lines.first ?? [], as: UTF8.self)
         let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3, let status = Int(parts[1]) else {
             throw .malformedResponse(url: url, reason: "the status line is not HTTP/1.x NNN")
         }
+        let reasonPhrase = parts.count > 2 ? String(parts[2]).trimmingSpaces : ""
         var headers = HTTPHeaders()
         for line in lines.dropFirst() where !line.isEmpty {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), HTTPHeaders.isToken(line[..<colon]),
@@ -199,15 +275,34 @@ public enum HTTPClient {
             }
             headers.add(name: String(decoding: line[..<colon], as: UTF8.self), value: String(decoding: line[(colon + 1)...], as: UTF8.self).trimmingSpaces)
         }
-        if status == 204 || status == 304 || (100..<200).contains(status) { return ResponseHead(status: status, headers: headers, bodyLength: 0) }
+        if status == 204 || status == 304 || (100..<200).contains(status) {
+            return ResponseHead(status: status, reasonPhrase: reasonPhrase, headers: headers, bodyLength: 0)
+        }
         guard headers["Transfer-Encoding"] == nil else {
             throw .malformedResponse(url: url, reason: "Transfer-Encoding bodies are not supported; this client reads Content-Length")
         }
-        guard let lengthText = headers["Content-Length"] else { return ResponseHead(status: status, headers: headers, bodyLength: nil) }
-        guard let length = Int(lengthText), length >= 0, length <= maxResponseBytes else {
-            throw .malformedResponse(url: url, reason: "unreadable Content-Length \(lengthText)")
+        let bodyLength = try contentLength(headers.values(for: "Content-Length"), limits: limits)
+        return ResponseHead(status: status, reasonPhrase: reasonPhrase, headers: headers, bodyLength: bodyLength)
+    }
+
+    /// The body length the `Content-Length` fields announce, or nil when there are none.
+    ///
+    /// The value must be digits (RFC 9112, section 6.3): an empty or signed one is an error,
+    /// not "no body", and so are fields that disagree, because the body's end would be a guess.
+    /// A length over the limit fails here, before a byte of the body is read.
+    private static func contentLength(_ values: [String], limits: ReadLimits) throws(HTTPClientError) -> Int? {
+        guard let text = values.first else { return nil }
+        guard values.allSatisfy({ $0 == text }) else {
+            throw .malformedResponse(url: limits.url, reason: "\(values.count) Content-Length fields that disagree")
         }
-        return ResponseHead(status: status, headers: headers, bodyLength: length)
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            let shown = text.isEmpty ? "an empty Content-Length" : "Content-Length \"\(text.prefix(40))\""
+            throw .malformedResponse(url: limits.url, reason: "\(shown) is not a number of bytes")
+        }
+        // More digits than an Int holds is more than any limit.
+        let length = Int(text) ?? .max
+        guard length <= limits.maxBodyBytes else { throw .bodyTooLarge(url: limits.url, limit: limits.maxBodyBytes) }
+        return length
     }
 
     /// Waits until `descriptor` is ready for `events` or `deadline` passes; false on timeout.

@@ -10,8 +10,10 @@ public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
     case connectionRefused(String)
     /// Connecting, sending or receiving failed for another reason.
     case connectionFailed(url: String, reason: String)
-    /// No complete response arrived within the timeout.
+    /// No complete response arrived within the timeout, whether the server went quiet or kept sending.
     case timedOut(url: String, seconds: Double)
+    /// The body is larger than the limit the caller set (in bytes), by its `Content-Length` or by what arrived.
+    case bodyTooLarge(url: String, limit: Int)
     /// The server answered with something that is not an HTTP/1.x response this client reads.
     case malformedResponse(url: String, reason: String)
 
@@ -29,6 +31,8 @@ public enum HTTPClientError: Error, Equatable, CustomStringConvertible {
             "cannot reach \(url): \(reason)"
         case .timedOut(let url, let seconds):
             "no complete response from \(url) within \(seconds.readable) seconds"
+        case .bodyTooLarge(let url, let limit):
+            "the response body from \(url) is larger than the limit of \(limit) bytes"
         case .malformedResponse(let url, let reason):
             "malformed response from \(url): \(reason)"
         }

@@ -36,16 +36,40 @@ public struct HTTPResponse: Sendable, Equatable {
 
     /// The standard reason phrase for the status, as written in the status line.
     public var reasonPhrase: String {
-        HTTPResponse.reasonPhrases[status] ?? "Status \(status)"
+        HTTPResponse.reasonPhrase(for: status)
+    }
+
+    /// The reason phrase IANA registers for `status`, or, for a code it does not register,
+    /// the name of its class (RFC 9110, section 15): clients act on the code, never the phrase,
+    /// but a person reading the status line should not see a bare number.
+    /// See https://www.iana.org/assignments/http-status-codes/
+    public static func reasonPhrase(for status: Int) -> String {
+        if let phrase = reasonPhrases[status] { return phrase }
+        switch status {
+        case 100..<200: return "Informational"
+        case 200..<300: return "Successful"
+        case 300..<400: return "Redirection"
+        case 400..<500: return "Client Error"
+        default: return "Server Error"
+        }
     }
 
     private static let reasonPhrases: [Int: String] = [
-        200: "OK", 201: "Created", 202: "Accepted", 204: "No Content",
-        301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified", 307: "Temporary Redirect",
-        400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
-        408: "Request Timeout", 411: "Length Required", 413: "Content Too Large", 414: "URI Too Long",
-        431: "Request Header Fields Too Large", 500: "Internal Server Error", 501: "Not Implemented",
-        503: "Service Unavailable", 505: "HTTP Version Not Supported",
+        100: "Continue", 101: "Switching Protocols", 103: "Early Hints",
+        200: "OK", 201: "Created", 202: "Accepted", 203: "Non-Authoritative Information", 204: "No Content",
+        205: "Reset Content", 206: "Partial Content", 207: "Multi-Status", 208: "Already Reported", 226: "IM Used",
+        300: "Multiple Choices", 301: "Moved Permanently", 302: "Found", 303: "See Other", 304: "Not Modified",
+        305: "Use Proxy", 307: "Temporary Redirect", 308: "Permanent Redirect",
+        400: "Bad Request", 401: "Unauthorized", 402: "Payment Required", 403: "Forbidden", 404: "Not Found",
+        405: "Method Not Allowed", 406: "Not Acceptable", 407: "Proxy Authentication Required", 408: "Request Timeout",
+        409: "Conflict", 410: "Gone", 411: "Length Required", 412: "Precondition Failed", 413: "Content Too Large",
+        414: "URI Too Long", 415: "Unsupported Media Type", 416: "Range Not Satisfiable", 417: "Expectation Failed",
+        421: "Misdirected Request", 422: "Unprocessable Content", 423: "Locked", 424: "Failed Dependency",
+        425: "Too Early", 426: "Upgrade Required", 428: "Precondition Required", 429: "Too Many Requests",
+        431: "Request Header Fields Too Large", 451: "Unavailable For Legal Reasons",
+        500: "Internal Server Error", 501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+        504: "Gateway Timeout", 505: "HTTP Version Not Supported", 506: "Variant Also Negotiates",
+        507: "Insufficient Storage", 508: "Loop Detected", 511: "Network Authentication Required",
     ]
 
     private static func checkStatus(_ status: Int) {

@@ -11,6 +11,21 @@ public protocol ScrapeSource: Sendable {
     var instance: String { get }
     /// The exposition and its `Content-Type`; throws when the target cannot be read.
     func fetch(timeout: Double) throws -> (body: [UInt8], contentType: String)
+    /// The exposition and its `Content-Type`, reading no more than `bodySizeLimit` bytes of
+    /// it (0: no limit); throws a `ScrapeError` saying "body size limit exceeded" beyond that.
+    ///
+    /// A source that can stop reading early, as `HTTPScrapeSource` does, implements this;
+    /// the default reads the whole body with `fetch(timeout:)` and then compares its size.
+    func fetch(timeout: Double, bodySizeLimit: Int) throws -> (body: [UInt8], contentType: String)
+}
+
+extension ScrapeSource {
+    /// The whole exposition from `fetch(timeout:)`, refused when it is over `bodySizeLimit` bytes.
+    public func fetch(timeout: Double, bodySizeLimit: Int) throws -> (body: [UInt8], contentType: String) {
+        let fetched = try fetch(timeout: timeout)
+        if bodySizeLimit > 0, fetched.body.count > bodySizeLimit { throw ScrapeError.bodySizeLimitExceeded(bodySizeLimit) }
+        return fetched
+    }
 }
 
 /// A target's `/metrics` over HTTP, asking for OpenMetrics first as Prometheus does.
@@ -30,8 +45,20 @@ public struct HTTPScrapeSource: ScrapeSource {
     }
 
     public func fetch(timeout: Double) throws -> (body: [UInt8], contentType: String) {
-        let response = try HTTPClient.get(url: url, headers: ["Accept": Self.acceptHeader], timeout: timeout)
-        guard response.status == 200 else { throw ScrapeError("server returned HTTP status \(response.status)") }
+        try fetch(timeout: timeout, bodySizeLimit: HTTPClient.defaultMaxBodyBytes)
+    }
+
+    /// Stops reading as soon as the body is known to be too large: at once when its
+    /// `Content-Length` says so, otherwise at the first byte over the limit.
+    public func fetch(timeout: Double, bodySizeLimit: Int) throws -> (body: [UInt8], contentType: String) {
+        let response: HTTPClientResponse
+        do {
+            response = try HTTPClient.get(
+                url: url, headers: ["Accept": Self.acceptHeader], timeout: timeout, maxBodyBytes: bodySizeLimit > 0 ? bodySizeLimit : .max)
+        } catch HTTPClientError.bodyTooLarge(_, let limit) {
+            throw ScrapeError.bodySizeLimitExceeded(limit)
+        }
+        guard response.status == 200 else { throw ScrapeError("server returned HTTP status \(response.statusText)") }
         return (response.body, response.headers["Content-Type"] ?? "")
     }
 }
@@ -59,5 +86,10 @@ public struct ScrapeError: Error, Equatable, CustomStringConvertible {
 
     public init(_ description: String) {
         self.description = description
+    }
+
+    /// The body was larger than `limit` bytes; Prometheus says "body size limit exceeded".
+    static func bodySizeLimitExceeded(_ limit: Int) -> ScrapeError {
+        ScrapeError("body size limit exceeded (more than \(limit) bytes)")
     }
 }
