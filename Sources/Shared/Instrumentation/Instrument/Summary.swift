@@ -1,4 +1,5 @@
 import Synchronization
+import Platform
 
 /// Observations summarised in the client: count, sum, and optionally quantiles over a sliding window.
 ///
@@ -31,7 +32,10 @@ public final class Summary: @unchecked Sendable {
     // that is why the class is `@unchecked Sendable`.
     private let lock = SpinLock()
     @exclusivity(unchecked) private var recent: RecentObservations
-    private let window: Mutex<Merging?>
+    // A pthread mutex (Platform's `Locked`), not `Synchronization.Mutex`: both park a waiting
+    // thread, but the thread sanitizer sees the ordering a pthread mutex gives, and not the
+    // futex underneath `Mutex`, which it reports as a race.
+    private let window: Locked<Merging?>
 
     /// Observations collected since the last merge, and when the window's head is next reset.
     private struct RecentObservations {
@@ -57,7 +61,7 @@ public final class Summary: @unchecked Sendable {
             ? nil
             : QuantileWindow(objectives: objectives, maxAge: maxAge, ageBuckets: ageBuckets, now: clock.now())
         recent = RecentObservations(headExpiry: window?.headExpiry ?? .infinity)
-        self.window = Mutex(window.map { Merging(window: $0) })
+        self.window = Locked(window.map { Merging(window: $0) })
     }
 
     /// Records one observation.
