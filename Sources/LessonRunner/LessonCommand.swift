@@ -159,6 +159,7 @@ struct LessonCommand {
         // A crash is reported below with the check it happened in and the runtime's reason;
         // a backtrace would bury that. Anyone who wants one can set SWIFT_BACKTRACE themselves.
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        environment[LessonProgram.parentEnvironmentVariable] = String(getpid())
         if let errors {
             process.standardError = errors.writeEnd
             environment[CheckAnnouncement.environmentVariable] = "1"

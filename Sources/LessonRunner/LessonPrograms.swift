@@ -9,16 +9,37 @@ import WorkbookKit
 /// elsewhere does not matter. In a packaged install (the stack's image) there are no sources:
 /// the programs sit beside the `lesson` command itself.
 enum LessonPrograms {
+    /// The programs this process has built already: a restart does not build again.
+    private static let built = Locked<Set<String>>([])
+
+    /// Builds every lesson's program at once when the sources are here, so that starting them
+    /// all (`lesson serve all`) needs one build, not eleven. When one does not compile, each
+    /// lesson is built on its own as it starts, and only that one is left out.
+    static func prepareAll() {
+        guard let root = PackageRoot.url,
+              FileManager.default.fileExists(atPath: root.appendingPathComponent("Sources/Lessons/Package.swift").path)
+        else { return }
+        printError("Building the lessons' programs…")
+        if case .built = LessonBuild(root: root).buildAll() {
+            built.withLock { $0.formUnion(Workbook.lessons.map(\.executableName)) }
+        }
+    }
+
     /// Lesson's program, built and up to date; nil after saying why there is none.
     static func locate(_ lesson: LessonInfo) -> URL? {
         if let root = PackageRoot.url,
            FileManager.default.fileExists(atPath: root.appendingPathComponent("Sources/Lessons/Package.swift").path) {
             let build = LessonBuild(root: root)
+            if built.withLock({ $0.contains(lesson.executableName) }),
+               FileManager.default.isExecutableFile(atPath: build.executable(for: lesson).path) {
+                return build.executable(for: lesson)
+            }
             if !FileManager.default.isExecutableFile(atPath: build.executable(for: lesson).path) {
                 printError("Building lesson \(lesson.number)'s program (the first build of the lessons takes a minute or two)…")
             }
             switch build.build(lesson) {
             case .built(let executable):
+                built.withLock { _ = $0.insert(lesson.executableName) }
                 return executable
             case .doesNotCompile(let messages):
                 printError(messages)

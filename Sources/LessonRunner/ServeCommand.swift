@@ -46,58 +46,100 @@ struct ServeCommand {
     }
 
     private func serveAll(host: String, port: UInt16) -> Int32 {
-        var children: [(lesson: LessonInfo, url: String, process: Process)] = []
+        LessonPrograms.prepareAll()
+        var children: [LessonSupervisor.Child] = []
         for lesson in Workbook.lessons {
             guard let childPort = try? freePort() else {
-                stop(children.map(\.process))
+                stop(children.compactMap(\.process))
                 return fail("no free port for lesson \(lesson.number)'s server", status: 1)
             }
             // A lesson whose exercise does not compile has no program; the others still serve.
-            guard let process = start(lesson, ["--serve", "--host", "127.0.0.1", "--port", String(childPort)], true) else {
+            guard let process = start(lesson, LessonSupervisor.serveFlags(port: childPort), true) else {
                 printError("lesson serve: lesson \(lesson.number) is left out (see above); the other lessons are served")
                 continue
             }
-            children.append((lesson, "http://127.0.0.1:\(childPort)", process))
+            children.append(.init(lesson: lesson, port: childPort, process: process))
         }
         guard !children.isEmpty else { return fail("no lesson could be started", status: 1) }
-        let service = children.first { $0.lesson.number == 10 }?.url
-        let sources = children.map { (lesson: $0.lesson.folder, url: $0.url) }
+        let supervisor = LessonSupervisor(children: children, start: start)
+        let service = children.first { $0.lesson.number == 10 }.map { "http://127.0.0.1:\($0.port)" }
+        let sources = supervisor.sources
         let reported = Locked<Set<String>>([])
-        let server = HTTPServer(host: host, port: port) { request in
+        // Proxied requests to the lesson service may be slow; they get at most half the
+        // handler threads, so /metrics is always answered.
+        let limits = HTTPServerLimits(handlerThreads: 16)
+        let proxySlots = DispatchSemaphore(value: limits.handlerThreads / 2)
+        let server = HTTPServer(host: host, port: port, limits: limits) { request in
             if request.path == "/metrics" {
-                return Self.mergedMetrics(sources, reported: reported)
+                return Self.mergedMetrics(sources, reported: reported, supervisor: supervisor)
             }
             guard let service else { return HTTPResponse.notFound(request) }
-            let target = service + request.path + (request.query.isEmpty ? "" : "?" + request.query)
-            guard let response = try? HTTPClient.get(url: target, timeout: 15) else {
-                return HTTPResponse.text("the lesson service did not answer\n", status: 502)
+            guard proxySlots.wait(timeout: .now()) == .success else {
+                var busy = HTTPResponse.text("the lesson service is busy; try again in a moment\n", status: 503)
+                busy.headers["Retry-After"] = "1"
+                return busy
             }
-            return HTTPResponse(status: response.status, headers: response.headers, body: response.body)
+            defer { proxySlots.signal() }
+            return Self.proxy(request, to: service)
         }
         do {
             try server.start()
+            try supervisor.watch()
         } catch {
-            stop(children.map(\.process))
+            supervisor.stopAll()
             return fail("\(error)", status: 1)
         }
         print("Serving every lesson's metrics on \(server.url)/metrics (each sample labelled lesson=\"NN-slug\"); Ctrl-C stops.")
         fflush(nil)
         server.runUntilTerminated()
-        stop(children.map(\.process))
+        supervisor.stopAll()
         return 0
     }
 
+    /// Passes `request` on to the lesson service and its answer back, checked: a status outside
+    /// 100–599 or no answer becomes 502, and the hop-by-hop headers stay on their hop (the
+    /// server frames its own response, so a `Connection: close` from the service does not end
+    /// the client's pipelined requests).
+    static func proxy(_ request: HTTPRequest, to service: String) -> HTTPResponse {
+        let target = service + request.path + (request.query.isEmpty ? "" : "?" + request.query)
+        guard let response = try? HTTPClient.get(url: target, timeout: 15) else {
+            return HTTPResponse.text("the lesson service did not answer\n", status: 502)
+        }
+        guard (200...599).contains(response.status) else {
+            return HTTPResponse.text("the lesson service answered with status \(response.status), which a proxy cannot pass on\n", status: 502)
+        }
+        var headers = response.headers
+        for hopByHop in ["Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Upgrade", "Proxy-Connection", "TE", "Trailer"] {
+            headers.remove(hopByHop)
+        }
+        return HTTPResponse(status: response.status, headers: headers, body: response.body)
+    }
+
     /// Every lesson's exposition, fetched now and merged.
-    private static func mergedMetrics(_ sources: [(lesson: String, url: String)], reported: Locked<Set<String>>) -> HTTPResponse {
+    private static func mergedMetrics(
+        _ sources: [(lesson: String, url: String)], reported: Locked<Set<String>>, supervisor: LessonSupervisor
+    ) -> HTTPResponse {
         var merged: [ExpositionMerger.Source] = []
+        var answered: [String: Bool] = [:]
         for source in sources {
             guard let response = try? HTTPClient.get(url: source.url + "/metrics", headers: ["Accept": "text/plain; version=0.0.4"], timeout: 5),
                   response.status == 200,
                   let families = try? ExpositionParser.parseFamilies(response.body, format: .prometheus)
-            else { continue }
+            else {
+                answered[source.lesson] = false
+                continue
+            }
+            answered[source.lesson] = true
+            supervisor.noteAnswered(source.lesson)
             merged.append(ExpositionMerger.Source(labels: ["lesson": source.lesson], families: families))
         }
-        let (text, conflicts) = ExpositionMerger.merge(merged)
+        var (text, conflicts) = ExpositionMerger.merge(merged)
+        // Which lessons answered: a lesson that stopped does not just vanish from the exposition.
+        var up = "# HELP workbook_lesson_up Whether the lesson's program answered this scrape (1) or not (0).\n# TYPE workbook_lesson_up gauge\n"
+        for source in sources {
+            up += "workbook_lesson_up{lesson=\"\(source.lesson)\"} \(answered[source.lesson] == true ? 1 : 0)\n"
+        }
+        text += Array(up.utf8)
         for conflict in conflicts where reported.withLock({ $0.insert(conflict).inserted }) {
             printError("lesson serve: \(conflict)")
         }

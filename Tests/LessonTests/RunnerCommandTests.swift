@@ -16,21 +16,25 @@ final class RunnerCommandTests: XCTestCase {
     }
 
     /// Starts `lesson serve …` in the background and waits until it answers on `port`.
-    private func startServer(_ arguments: [String], port: Int) throws -> Process {
+    private func startServer(_ arguments: [String], port: Int, errors: FileHandle? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: lessonPath)
         process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
         process.standardOutput = FileHandle.nullDevice
+        if let errors { process.standardError = errors }
         try process.run()
-        let deadline = Date().addingTimeInterval(15)
-        while Date() < deadline {
+        // `serve all` builds every lesson's program first: allow for a first build.
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, process.isRunning {
             if let response = try? HTTPClient.get(url: "http://127.0.0.1:\(port)/metrics", timeout: 1), response.status == 200 {
                 return process
             }
             Thread.sleep(forTimeInterval: 0.1)
         }
         process.terminate()
-        throw XCTSkip("the server did not come up on port \(port)")
+        XCTFail("the server did not come up on port \(port)")
+        throw CocoaError(.fileReadUnknown)
     }
 
     private func openMetricsFile(_ text: String) throws -> String {
@@ -86,6 +90,49 @@ final class RunnerCommandTests: XCTestCase {
         let busy = try lesson(["serve", "1", "--port", String(port)])
         XCTAssertEqual(busy.status, 1)
         XCTAssertEqual(busy.stderr, "lesson 1: port \(port) on 127.0.0.1 is already in use; stop the other program or pass --port\n")
+    }
+
+    /// A lesson program that dies under `serve all` is reported and started again, the merged
+    /// exposition says which lessons answered, and the programs end when `serve all` is killed.
+    func testServeAllRestartsALessonThatDiesAndItsLessonsEndWithIt() throws {
+        let port = try freeLoopbackPort()
+        let errors = Pipe()
+        let server = try startServer(["serve", "all", "--port", String(port)], port: port, errors: errors.fileHandleForWriting)
+        defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
+        func metrics() -> String { (try? HTTPClient.get(url: "http://127.0.0.1:\(port)/metrics", timeout: 5).text) ?? "" }
+        func children() throws -> [Int32] {
+            let found = try runProcess("/usr/bin/env", ["pgrep", "-P", String(server.processIdentifier)], timeout: 30)
+            return found.stdout.split(separator: "\n").compactMap { Int32($0) }
+        }
+        func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if try condition() { return true }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            return try condition()
+        }
+        let allUp = Workbook.lessons.map { "workbook_lesson_up{lesson=\"\($0.folder)\"} 1" }
+        XCTAssertTrue(waitUntil(60) { let text = metrics(); return allUp.allSatisfy(text.contains) }, metrics())
+        let before = try children()
+        XCTAssertEqual(before.count, Workbook.lessons.count, "one program per lesson")
+        let lesson5 = try runProcess("/usr/bin/env", ["pgrep", "-P", String(server.processIdentifier), "-f", "lesson-05-histogram-buckets"], timeout: 30)
+        let victim = try XCTUnwrap(Int32(lesson5.stdout.split(separator: "\n").first ?? ""))
+        kill(victim, SIGKILL)
+        XCTAssertTrue(try waitUntil(30) { try children().count == Workbook.lessons.count && !children().contains(victim) }, "lesson 5 is started again")
+        XCTAssertTrue(waitUntil(30) { metrics().contains(#"workbook_lesson_up{lesson="05-histogram-buckets"} 1"#) })
+        let after = try children()
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        try errors.fileHandleForWriting.close()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(said.contains("lesson serve: lesson 5's program crashed (signal 9); restarting it in 1 s"), said)
+        // Ended: gone, or a zombie waiting for whoever inherited it to reap it.
+        func ended(_ pid: Int32) -> Bool {
+            guard let state = try? runProcess("/usr/bin/env", ["ps", "-o", "stat=", "-p", String(pid)], timeout: 30) else { return false }
+            return state.status != 0 || state.stdout.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("Z")
+        }
+        XCTAssertTrue(waitUntil(15) { after.allSatisfy(ended) }, "every lesson program ends with serve all: \(after.filter { !ended($0) })")
     }
 
     func testServeAllMergesEveryLessonWithALessonLabel() throws {

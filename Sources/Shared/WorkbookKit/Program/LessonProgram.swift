@@ -47,6 +47,10 @@ public struct LessonProgram: Sendable {
         self.solutionChecks = solutionChecks
     }
 
+    /// The environment variable through which `lesson serve all` gives its own process id to
+    /// the programs it starts, which exit when that process is no longer their parent.
+    public static let parentEnvironmentVariable = "WORKBOOK_SUPERVISOR_PID"
+
     /// Runs what the command line asks for and exits with its status.
     public func main(arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         let status = run(arguments)
@@ -135,6 +139,14 @@ public struct LessonProgram: Sendable {
         } catch {
             printError("lesson \(lesson.number): \(error)")
             return 1
+        }
+        // Started by `lesson serve all`, the program ends with it: when the parent that started
+        // it is gone (the process is handed to another parent), it stops serving.
+        if let text = ProcessInfo.processInfo.environment[Self.parentEnvironmentVariable], let parent = Int32(text) {
+            _ = try JoinableThread {
+                while getppid() == parent { Thread.sleep(forTimeInterval: 0.5) }
+                exit(0)
+            }
         }
         print("Lesson \(lesson.number) (\(lesson.slug)) serves its metrics on \(server.url)/metrics; Ctrl-C stops it.")
         fflush(nil)
