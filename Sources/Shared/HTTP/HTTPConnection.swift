@@ -47,10 +47,18 @@ final class HTTPConnection {
     /// The client has shut down its side: no more requests will come.
     private var peerClosed = false
     /// When the connection last received or sent a byte.
-    private var lastProgress: Double
+    private(set) var lastProgress: Double
     /// When the first byte of the request being read arrived.
     private var requestStarted: Double?
     private var closingDeadline = 0.0
+
+    /// How readily the connection may be closed to make room for a new one when the server is
+    /// full: 0 idle between requests, 1 still sending the head of a request (a slow client, or
+    /// a slowloris), nil when a request is being read, answered or written (never evicted).
+    var evictionRank: Int? {
+        guard case .readingHead = phase else { return nil }
+        return input.isEmpty ? 0 : 1
+    }
 
     /// A connection just accepted at `now`.
     init(descriptor: Int32, id: UInt64, limits: HTTPServerLimits, now: Double) {

@@ -160,6 +160,12 @@ final class HTTPEventLoop: @unchecked Sendable {
                 }
             }
             Sockets.prepareAccepted(descriptor)
+            // Full: an idle connection makes room first, then the slowest partial head; a
+            // connection with a request under way is never closed for a newcomer.
+            if connections.count >= limits.maxConnections, let evicted = evictionCandidate() {
+                close(evicted.descriptor)
+                connections.removeValue(forKey: evicted.id)
+            }
             guard connections.count < limits.maxConnections else {
                 refuse(descriptor)
                 continue
@@ -170,6 +176,15 @@ final class HTTPEventLoop: @unchecked Sendable {
             nextID += 1
             connections[nextID] = HTTPConnection(descriptor: descriptor, id: nextID, limits: limits, now: now)
         }
+    }
+
+    /// The connection to close for a newcomer when the server is full: the idle one that has
+    /// waited longest, else the partial head that progressed least recently; nil if none may go.
+    private func evictionCandidate() -> HTTPConnection? {
+        connections.values
+            .filter { $0.evictionRank != nil }
+            // Connections accepted in one turn share a time: the older id (accepted first) goes first.
+            .min { ($0.evictionRank!, $0.lastProgress, $0.id) < ($1.evictionRank!, $1.lastProgress, $1.id) }
     }
 
     /// Answers a connection over the cap with 503 and closes it at once, so it holds nothing.
