@@ -228,10 +228,10 @@ final class ExpositionParserFuzzTests: XCTestCase {
             # TYPE latency_seconds histogram
             # UNIT latency_seconds seconds
             latency_seconds_bucket{le="0.1"} 1.0 1700000000.5 # {trace_id="abc"} 0.05 1700000000.25
-            latency_seconds_bucket{le="+Inf"} 2.0
-            latency_seconds_count 2
-            latency_seconds_sum 0.3
-            latency_seconds_created 1.7e9
+            latency_seconds_bucket{le="+Inf"} 2.0 1700000000.5
+            latency_seconds_count 2 1700000000.5
+            latency_seconds_sum 0.3 1700000000.5
+            latency_seconds_created 1.7e9 1700000000.5
             # TYPE jobs counter
             jobs_total{queue="mail"} 3 # {} 1
             # TYPE state stateset
@@ -243,7 +243,7 @@ final class ExpositionParserFuzzTests: XCTestCase {
             q_gcount 1
             q_gsum 2
             # TYPE s summary
-            s{quantile="0.99"} -Inf
+            s{quantile="0.99"} +Inf
             s_sum 1
             s_count 1
             # EOF

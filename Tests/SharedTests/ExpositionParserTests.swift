@@ -371,7 +371,7 @@ final class ExpositionParserTests: XCTestCase {
             latency_seconds_sum{path="a\\b\"c\nd"} 1.5
             latency_seconds_created{path="a\\b\"c\nd"} 1700000000.5
             # TYPE jobs counter
-            # HELP jobs
+            # HELP jobs\#u{20}
             jobs_total 3
             jobs_created 1700000000
             # TYPE sets stateset
@@ -383,7 +383,7 @@ final class ExpositionParserTests: XCTestCase {
             queue_gcount 4
             queue_gsum 10
             # TYPE u unknown
-            # UNIT u
+            # UNIT u\#u{20}
             u 1
             # HELP untyped_alone Unknown escapes \q \t stay, as does a last \
             untyped_alone{x="\q\t\"\\"} 2
@@ -410,6 +410,7 @@ final class ExpositionParserTests: XCTestCase {
             # TYPE h histogram
             h_bucket{le="+Inf"} 3 # {span_id="x",trace_id="y"} -Inf
             h_count 3
+            h_sum 2
             # EOF
             """#
         let samples = try ExpositionParser.parse(text.utf8, format: .openmetrics)
@@ -418,6 +419,7 @@ final class ExpositionParserTests: XCTestCase {
             ScrapedSample(name: "a_total", labels: ["x": "1"], value: 2, timestamp: 1_700_000_000),
             ScrapedSample(name: "h_bucket", labels: ["le": "+Inf"], value: 3),
             ScrapedSample(name: "h_count", value: 3),
+            ScrapedSample(name: "h_sum", value: 2),
         ])
         let broken: [(String, String)] = [
             ("a_total 1 # {trace_id=\"x\"}", "expected a space and a value after the exemplar's labels, found the end of the line"),

@@ -217,11 +217,13 @@ extension ExpositionParser {
         }
 
         /// The string for the ASCII bytes `range`, and whether it is the one cached at `index`,
-        /// reused because the bytes are the same.
-        func string(_ range: Range<Int>, cachedIn cache: inout [CachedString], at index: Int) -> (string: String, reused: Bool) {
+        /// reused because the bytes are the same; a new one is cached with its digest when `digesting`.
+        func string(
+            _ range: Range<Int>, cachedIn cache: inout [CachedString], at index: Int, digesting: Bool
+        ) -> (string: String, reused: Bool) {
             if index < cache.count, sameBytes(cache[index].bytes, range) { return (cache[index].string, true) }
             let string = text(range)
-            cache.store(string, from: range, at: index)
+            cache.store(string, from: range, at: index, digesting: digesting)
             return (string, false)
         }
 

@@ -10,6 +10,11 @@ extension ExpositionParser {
     /// a family's lines to stay together, its metadata before its samples and each metadata
     /// line at most once, so a name that comes back after another family is an error rather
     /// than a second, silently separate family.
+    ///
+    /// In OpenMetrics a family also claims every sample name its type could write as soon as
+    /// its `# TYPE` line comes, so that no two families can clash over a name (a gauge
+    /// `a_created` and a counter `a`, in either order), and each sample goes through the
+    /// `OpenMetricsChecker` for the rules of its type.
     struct FamilyGrouper {
         /// A finished family: its metadata and where its samples lie in `samples`.
         struct Record {
@@ -64,8 +69,11 @@ extension ExpositionParser {
         private struct SampleName {
             /// The full sample name, `latency_seconds_bucket`.
             let string: String
+            /// What the samples of this name are in the family.
+            let role: SampleRole
             /// Whether the name has been claimed in `usedNames`: the family name when the family
-            /// opens, a suffixed name when a sample first uses it or when the family closes.
+            /// opens; a suffixed name in OpenMetrics at the `# TYPE` line, in 0.0.4 when a sample
+            /// first uses it or when the family closes.
             var claimed: Bool
         }
 
@@ -87,6 +95,10 @@ extension ExpositionParser {
         /// A name goes in when it is first needed, and inserting is how it is checked, so each
         /// name is hashed once.
         private var usedNames: Set<String> = []
+        /// The role of the sample `sampleName` last named.
+        private var currentRole = SampleRole.plain
+        /// The OpenMetrics rules of each type, applied to the open family's samples.
+        private var checker = OpenMetricsChecker()
 
         /// An empty grouper with room for `expectedSamples` samples.
         init(format: ExpositionFormat, expectedSamples: Int) {
@@ -103,12 +115,7 @@ extension ExpositionParser {
                         line: line, reason: "\(metadata.keyword) for \(open.name) comes after its samples; a family's metadata lines come first")
                 }
             } else {
-                let name = String(decoding: nameBytes, as: UTF8.self)
-                closeFamily()
-                try claim(name, line: line)
-                open = OpenFamily(name: name, firstSample: samples.count)
-                isOpen = true
-                sampleNames.append(SampleName(string: name, claimed: true))
+                try openFamily(String(decoding: nameBytes, as: UTF8.self), line: line)
             }
             let name = open.name
             switch metadata {
@@ -119,13 +126,16 @@ extension ExpositionParser {
                 guard !open.typeDeclared else { throw Self.repeated(metadata, name, line) }
                 open.type = type
                 open.typeDeclared = true
+                try refuseUnit(open.unit, of: type, line: line)
                 let suffixes = ExpositionParser.sampleSuffixes(of: type, in: format)
                 // A gauge, like a family without `# TYPE`, owns just its own name, already listed.
                 if suffixes.count > 1 || suffixes[0] != "" {
                     sampleNames.removeAll(keepingCapacity: true)
                     for suffix in suffixes {
                         let owned = suffix.isEmpty ? name : name + suffix
-                        sampleNames.append(SampleName(string: owned, claimed: suffix.isEmpty))
+                        let claimNow = format == .openmetrics && !suffix.isEmpty
+                        if claimNow { try claim(owned, line: line) }
+                        sampleNames.append(SampleName(string: owned, role: SampleRole(suffix: suffix), claimed: suffix.isEmpty || claimNow))
                     }
                 }
             case .unit(let unit):
@@ -134,6 +144,7 @@ extension ExpositionParser {
                     throw ExpositionParseError(
                         line: line, reason: "unit \"\(unit)\" must be the suffix of the metric name \(name) (name it \(name)_\(unit))")
                 }
+                try refuseUnit(unit, of: open.type, line: line)
                 open.unit = unit
             }
         }
@@ -148,6 +159,7 @@ extension ExpositionParser {
                     try claim(sampleNames[index].string, line: line)
                     sampleNames[index].claimed = true
                 }
+                currentRole = sampleNames[index].role
                 return sampleNames[index].string
             }
             let name = String(decoding: bytes, as: UTF8.self)
@@ -158,27 +170,53 @@ extension ExpositionParser {
                     reason: "sample \(name) does not belong to the \(open.type.rawValue) \(name): its samples are named "
                         + owned.joined(separator: ", "))
             }
-            closeFamily()
-            try claim(name, line: line)
-            open = OpenFamily(name: name, firstSample: samples.count)
-            isOpen = true
-            sampleNames.append(SampleName(string: name, claimed: true))
+            try openFamily(name, line: line)
+            currentRole = .plain
             return name
         }
 
-        /// Adds a sample to the open family (the one `sampleName` moved to).
-        mutating func append(_ sample: ScrapedSample) {
+        /// Adds a sample to the open family (the one `sampleName` moved to), in OpenMetrics
+        /// after checking it against its type's rules; `exemplar` is the value of the
+        /// exemplar the line carried, if any, and `labelsDigest` the labels' `labelSetDigest`.
+        mutating func append(_ sample: ScrapedSample, exemplar: Double?, labelsDigest: UInt64, line: Int) throws(ExpositionParseError) {
+            if format == .openmetrics {
+                if samples.count == open.firstSample { checker.begin(family: open.name, type: open.type) }
+                try checker.check(
+                    sample, role: currentRole, exemplar: exemplar, labelsDigest: labelsDigest, line: line, index: samples.count,
+                    samples: samples)
+            }
             samples.append(sample)
         }
 
         /// Closes the last family; call once, after the last line.
-        mutating func finish() {
-            closeFamily()
+        mutating func finish() throws(ExpositionParseError) {
+            try closeFamily()
+        }
+
+        /// Closes the open family and opens the family `name`, taking its name.
+        private mutating func openFamily(_ name: String, line: Int) throws(ExpositionParseError) {
+            try closeFamily()
+            if format == .openmetrics, name.utf8.starts(with: "__".utf8) {
+                throw ExpositionParseError(
+                    line: line, reason: "metric name \(name) starts with \"__\"; such names are reserved in OpenMetrics")
+            }
+            try claim(name, line: line)
+            open = OpenFamily(name: name, firstSample: samples.count)
+            isOpen = true
+            sampleNames.append(SampleName(string: name, role: .plain, claimed: true))
+        }
+
+        /// Refuses a non-empty unit on an info or stateset family: their values have no unit.
+        private func refuseUnit(_ unit: String?, of type: ScrapedFamily.DeclaredType, line: Int) throws(ExpositionParseError) {
+            guard let unit, !unit.isEmpty, type == .info || type == .stateSet else { return }
+            throw ExpositionParseError(
+                line: line, reason: "\(open.name) is a\(type == .info ? "n" : "") \(type.rawValue), which has no unit; found # UNIT \(unit)")
         }
 
         /// Finishes the open family, if any, and retires its names.
-        private mutating func closeFamily() {
+        private mutating func closeFamily() throws(ExpositionParseError) {
             guard isOpen else { return }
+            if format == .openmetrics, samples.count > open.firstSample { try checker.finish() }
             let family = open
             families.append(Record(
                 name: family.name, type: family.type, help: family.help, unit: family.unit,

@@ -68,7 +68,8 @@ extension ExpositionParser.Reader {
     }
 
     /// OpenMetrics: `# HELP name text`, `# TYPE name type`, `# UNIT name unit` and `# EOF`,
-    /// single spaces between the words; no other line may start with `#`.
+    /// single spaces between the words, the one after the name there even when the text or
+    /// unit is empty; no other line may start with `#`.
     private mutating func readOpenMetricsComment() throws(ExpositionParseError) -> LineOutcome {
         guard cursor.consume(Byte.space) else {
             throw cursor.error(
@@ -93,10 +94,9 @@ extension ExpositionParser.Reader {
             throw cursor.error("expected a space and a metric name after # \(keyword.rawValue), found \(cursor.found)")
         }
         let name = try readFamilyName(after: keyword)
-        // `# HELP name` and `# UNIT name` with nothing after them read as empty text.
-        let hasText = cursor.consume(Byte.space)
-        guard hasText || (cursor.isAtLineEnd && keyword != .type) else {
-            let expected = keyword == .type ? "a space and a metric type" : "a space"
+        // The space after the name is there even before empty text: `# HELP name `.
+        guard cursor.consume(Byte.space) else {
+            let expected = keyword == .type ? "a space and a metric type" : "a space (then the text, which may be empty)"
             throw cursor.error("expected \(expected) after the metric name \(cursor.text(name)) in # \(keyword.rawValue), found \(cursor.found)")
         }
         switch keyword {

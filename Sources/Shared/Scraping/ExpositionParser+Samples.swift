@@ -3,6 +3,7 @@ import Instrumentation
 extension ExpositionParser.Reader {
     /// Reads a sample line: `name{labels} value [timestamp]`, in OpenMetrics optionally
     /// followed by ` # {labels} value [timestamp]`, an exemplar, which is checked and dropped.
+    /// In OpenMetrics the family grouper then holds the sample to the rules of its type.
     mutating func readSampleLine() throws(ExpositionParseError) {
         let nameRange = cursor.scanMetricName()
         guard !nameRange.isEmpty else {
@@ -12,17 +13,24 @@ extension ExpositionParser.Reader {
         let blankAfterName = format == .prometheus && cursor.skipBlanks()
         var labels: [String: String] = [:]
         let hasLabels = cursor.consume(Byte.openBrace)
-        if hasLabels { labels = try readLabelSet() }
+        var labelsDigest: UInt64 = 0
+        if hasLabels {
+            labels = try readLabelSet()
+            labelsDigest = labelSetDigest
+        }
 
         let value = try readSampleValue(after: nameRange, hasLabels: hasLabels, blankAfterName: blankAfterName)
         let timestamp: Double?
+        var exemplar: Double?
         switch format {
         case .prometheus: timestamp = try readPrometheusLineEnd()
-        case .openmetrics: timestamp = try readOpenMetricsLineEnd()
+        case .openmetrics: (timestamp, exemplar) = try readOpenMetricsLineEnd()
         }
 
         let name = try grouper.sampleName(cursor.slice(nameRange), line: cursor.line)
-        grouper.append(ScrapedSample(name: name, labels: labels, value: value, timestamp: timestamp))
+        try grouper.append(
+            ScrapedSample(name: name, labels: labels, value: value, timestamp: timestamp),
+            exemplar: exemplar, labelsDigest: labelsDigest, line: cursor.line)
         cursor.finishLine()
     }
 
@@ -77,25 +85,27 @@ extension ExpositionParser.Reader {
         return seconds
     }
 
-    /// Reads what may follow an OpenMetrics value: ` timestamp` in seconds, then ` # exemplar`.
-    private mutating func readOpenMetricsLineEnd() throws(ExpositionParseError) -> Double? {
+    /// Reads what may follow an OpenMetrics value: ` timestamp` in seconds, then ` # exemplar`;
+    /// returns the timestamp and the exemplar's value.
+    private mutating func readOpenMetricsLineEnd() throws(ExpositionParseError) -> (timestamp: Double?, exemplar: Double?) {
         var timestamp: Double?
+        var exemplar: Double?
         if cursor.consume(Byte.space) {
             try cursor.refuseTrailingSpace()
             if cursor.current == Byte.hash {
-                try skipExemplar(expected: "a timestamp or an exemplar (\" # {\") after the value")
+                exemplar = try readExemplar(expected: "a timestamp or an exemplar (\" # {\") after the value")
             } else {
                 timestamp = try readSeconds(what: "timestamp")
                 if cursor.consume(Byte.space) {
                     try cursor.refuseTrailingSpace()
-                    try skipExemplar(expected: "an exemplar (\" # {\") after the timestamp")
+                    exemplar = try readExemplar(expected: "an exemplar (\" # {\") after the timestamp")
                 }
             }
         }
         guard cursor.isAtLineEnd else {
             throw cursor.error("unexpected \(cursor.found) after the sample; a line ends after the value, timestamp or exemplar")
         }
-        return timestamp
+        return (timestamp, exemplar)
     }
 
     /// Reads an OpenMetrics timestamp: seconds since the epoch, a finite number.
@@ -114,27 +124,32 @@ extension ExpositionParser.Reader {
         }
     }
 
-    /// Checks an exemplar, `# {trace_id="…"} value [timestamp]`, and drops it: exemplars link
-    /// a sample to a trace, which nothing here follows.
-    private mutating func skipExemplar(expected: String) throws(ExpositionParseError) {
+    /// Checks an exemplar, `# {trace_id="…"} value [timestamp]`, and returns its value, all
+    /// that is kept of it: exemplars link a sample to a trace, which nothing here follows.
+    private mutating func readExemplar(expected: String) throws(ExpositionParseError) -> Double {
         guard cursor.consume(Byte.hash), cursor.consume(Byte.space), cursor.consume(Byte.openBrace) else {
             throw cursor.error("expected \(expected), found \(cursor.found)")
         }
-        _ = try readLabelSet()
+        // The limit counts code points of the names and values, not the quotes, commas and braces.
+        let length = try readLabelSet().reduce(0) { $0 + $1.key.unicodeScalars.count + $1.value.unicodeScalars.count }
+        guard length <= 128 else {
+            throw cursor.error("the exemplar's labels are \(length) code points long; names and values together may have at most 128")
+        }
         guard cursor.consume(Byte.space) else {
             throw cursor.error("expected a space and a value after the exemplar's labels, found \(cursor.found)")
         }
         let token = cursor.scanToken(stoppingAtTabs: false)
-        guard case .number = ExpositionParser.readNumber(cursor.slice(token)) else {
+        guard case .number(let value, _) = ExpositionParser.readNumber(cursor.slice(token)) else {
             throw cursor.error("invalid exemplar value \(cursor.quoted(token))")
         }
         if cursor.consume(Byte.space) {
             try cursor.refuseTrailingSpace()
             _ = try readSeconds(what: "exemplar timestamp")
         }
+        return value
     }
 
-    /// Reads a label set after its `{`, through its `}`.
+    /// Reads a label set after its `{`, through its `}`; in OpenMetrics sets `labelSetDigest`.
     ///
     /// Building a dictionary, which hashes every name, costs more than reading the line, so
     /// this leans on the previous sample: the same bytes give the same labels, reused as they
@@ -148,6 +163,7 @@ extension ExpositionParser.Reader {
         if !previous.isEmpty, cursor.bytes.count - start >= previous.count,
            cursor.sameBytes(start..<start + previous.count, previous) {
             cursor.advance(by: previous.count)
+            labelSetDigest = previousLabelSet.digest
             return previousLabelSet.labels
         }
         pendingLabels.removeAll(keepingCapacity: true)
@@ -164,6 +180,10 @@ extension ExpositionParser.Reader {
                 let expected = pendingLabels.isEmpty ? "a label name or '}'" : "a label name after ','"
                 throw cursor.error("expected \(expected), found \(cursor.found)")
             }
+            if format == .openmetrics, nameRange.count > 1, cursor.bytes[nameRange.lowerBound] == Byte.underscore,
+               cursor.bytes[nameRange.lowerBound + 1] == Byte.underscore {
+                throw cursor.error("label name \(cursor.quoted(nameRange)) starts with \"__\"; such names are reserved in OpenMetrics")
+            }
             if format == .prometheus { cursor.skipBlanks() }
             guard cursor.consume(Byte.equals) else {
                 throw cursor.error("expected '=' after label name \(cursor.quoted(nameRange)), found \(cursor.found)")
@@ -173,7 +193,7 @@ extension ExpositionParser.Reader {
                 throw cursor.error("expected '\"' to open the value of label \(cursor.quoted(nameRange)), found \(cursor.found)")
             }
             let index = pendingLabels.count
-            let (name, reused) = cursor.string(nameRange, cachedIn: &labelNameCache, at: index)
+            let (name, reused) = cursor.string(nameRange, cachedIn: &labelNameCache, at: index, digesting: format == .openmetrics)
             sameNames = sameNames && reused && index < previousLabelSet.labels.count
             let (value, sameValue) = try readLabelValue(of: nameRange, at: index)
             pendingLabels.append(ExpositionParser.PendingLabel(name: name, bytes: nameRange, value: value, isRepeated: sameValue))
@@ -189,7 +209,14 @@ extension ExpositionParser.Reader {
             labels = try Self.makeLabels(pendingLabels, cursor: cursor)
             labelIndices = []
         }
-        previousLabelSet = (start..<cursor.position, labels)
+        labelSetDigest = 0
+        if format == .openmetrics {
+            // Each position's name and value are in the caches at that position now, digests included.
+            for index in pendingLabels.indices {
+                labelSetDigest &+= ExpositionParser.labelDigest(labelNameCache[index].digest, labelValueCache[index].digest)
+            }
+        }
+        previousLabelSet = (start..<cursor.position, labels, labelSetDigest)
         return labels
     }
 
@@ -233,7 +260,7 @@ extension ExpositionParser.Reader {
         guard let value = unescaped(text, quoteEscape: true) else {
             throw cursor.error("the value of label \(cursor.quoted(nameRange)) is not valid UTF-8")
         }
-        labelValueCache.store(value, from: text.range, at: index)
+        labelValueCache.store(value, from: text.range, at: index, digesting: format == .openmetrics)
         return (value, false)
     }
 

@@ -10,9 +10,18 @@ import Instrumentation
 ///   `# TYPE` metadata, a trailing comma in a label set allowed, timestamps in integer
 ///   milliseconds, no final newline needed.
 /// - **OpenMetrics 1.0** (`application/openmetrics-text`): single spaces between tokens,
-///   no blank lines and no comments besides `# HELP`, `# TYPE` and `# UNIT`, timestamps in
-///   seconds, exemplars after ` # ` (checked and skipped), and a final `# EOF` line after
-///   which nothing may follow.
+///   no blank lines and no comments besides `# HELP`, `# TYPE` and `# UNIT` (each with a
+///   space after the name, even before empty text), timestamps in seconds, exemplars after
+///   ` # ` (checked and skipped), and a final `# EOF` line after which nothing may follow.
+///   Beyond the grammar, every sample is held to the rules of its family's type, as the
+///   specification states them: counter-like values never NaN or negative, whole counts,
+///   histogram buckets in order and cumulative up to `+Inf`, `_count` and `_sum` in pairs,
+///   the `le`, `quantile` and state labels each type needs, info and state values, exemplars
+///   only on counter totals and buckets and at most 128 code points of labels, series that
+///   stay together with timestamps that never go back, no unit on info or stateset, no
+///   `__` names, and no two families that could write the same sample name (see
+///   `OpenMetricsChecker` and `FamilyGrouper`). The 0.0.4 format gets none of these: there
+///   the parser takes what Prometheus and promtool take.
 ///
 /// In both, label values are unescaped (`\\`, `\"`, `\n`; any other backslash stays as
 /// written, as in Prometheus) and must be UTF-8. Numbers read as Prometheus reads them, with
@@ -76,7 +85,7 @@ public enum ExpositionParser {
         /// Unescaped label values are built here, one value at a time.
         var scratch: [UInt8] = []
         /// The previous sample's label set: its bytes (from after `{` through `}`) and what they read as.
-        var previousLabelSet: (bytes: Range<Int>, labels: [String: String]) = (0..<0, [:])
+        var previousLabelSet: (bytes: Range<Int>, labels: [String: String], digest: UInt64) = (0..<0, [:], 0)
         /// Where each of the previous sample's label names sits in `previousLabelSet.labels`, by
         /// position; found when a sample first repeats the names, empty until then.
         var labelIndices: [Dictionary<String, String>.Index] = []
@@ -86,6 +95,8 @@ public enum ExpositionParser {
         var labelValueCache: [CachedString] = []
         /// The labels of the sample being read, in order, before they go into a dictionary.
         var pendingLabels: [PendingLabel] = []
+        /// The `labelSetDigest` of the last label set read, in OpenMetrics; 0 in 0.0.4.
+        var labelSetDigest: UInt64 = 0
 
         /// A reader at the start of `bytes`.
         init(_ bytes: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) {
@@ -113,14 +124,14 @@ public enum ExpositionParser {
                     cursor.finishLine()
                 case Byte.hash:
                     if try readCommentLine() == .endOfExposition {
-                        grouper.finish()
+                        try grouper.finish()
                         return
                     }
                 default:
                     try readSampleLine()
                 }
             }
-            grouper.finish()
+            try grouper.finish()
         }
     }
 
@@ -133,6 +144,8 @@ public enum ExpositionParser {
         let bytes: Range<Int>
         /// The string they make.
         let string: String
+        /// The string's `digest` in OpenMetrics, where series are told apart by it; 0 in 0.0.4.
+        let digest: UInt64
     }
 
     /// A label read from the current sample, before it goes into the sample's dictionary.
@@ -150,10 +163,12 @@ public enum ExpositionParser {
 }
 
 extension Array where Element == ExpositionParser.CachedString {
-    /// Keeps `string`, made from the bytes `range`, as the one to reuse at `index`.
+    /// Keeps `string`, made from the bytes `range`, as the one to reuse at `index`, with its
+    /// digest when `digesting`.
     @inline(__always)
-    mutating func store(_ string: String, from range: Range<Int>, at index: Int) {
-        let entry = ExpositionParser.CachedString(bytes: range, string: string)
+    mutating func store(_ string: String, from range: Range<Int>, at index: Int, digesting: Bool) {
+        let digest = digesting ? ExpositionParser.digest(string) : 0
+        let entry = ExpositionParser.CachedString(bytes: range, string: string, digest: digest)
         if index < count {
             self[index] = entry
         } else {
