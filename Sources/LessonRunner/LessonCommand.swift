@@ -30,6 +30,9 @@ struct LessonCommand {
           load [--url URL] [--duration S] [--min-interval S] [--max-interval S]
                                     send requests to the lesson service, one every 1 to 10 s
                                     (or as the intervals say), for S seconds or until Ctrl-C
+          lint [FILE|-] [--format F] [--url URL]
+                                    validate and lint an exposition, like promtool check
+                                    metrics: exit 0 valid (warnings shown), 1 invalid
           stack up|down|status      the Prometheus and Grafana stack in stack/ (needs Docker)
           help                      this text
         """
@@ -78,6 +81,8 @@ struct LessonCommand {
             return QueryCommand(arguments: words).run()
         case "load":
             return LoadCommand(arguments: words).run()
+        case "lint":
+            return LintCommand(arguments: words).run()
         case "stack":
             return StackCommand(arguments: words).run()
         case "watch":
