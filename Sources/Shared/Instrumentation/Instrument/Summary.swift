@@ -73,6 +73,11 @@ public final class Summary: @unchecked Sendable {
     }
 
     /// Count, sum and the quantiles of the current window.
+    ///
+    /// The count and the sum are two atomics read one after the other, not together: while
+    /// other threads observe, a snapshot's sum can include a few observations its count does
+    /// not yet (or the other way round), as in Prometheus's own client libraries. Over any two
+    /// scrapes the differences agree again; `rate(x_sum) / rate(x_count)` is unaffected in practice.
     public var snapshot: SummarySnapshot {
         let values: [Double] = hasQuantiles ? merge(before: clock.now(), reading: true) : []
         let quantiles = zip(objectives, values).map { QuantileValue(quantile: $0.quantile, value: $1) }
