@@ -62,25 +62,20 @@ struct ServeCommand {
         }
         guard !children.isEmpty else { return fail("no lesson could be started", status: 1) }
         let supervisor = LessonSupervisor(children: children, start: start)
-        let service = children.first { $0.lesson.number == 10 }.map { "http://127.0.0.1:\($0.port)" }
-        let sources = supervisor.sources
-        let reported = Locked<Set<String>>([])
         // Proxied requests to the lesson service may be slow; they get at most half the
         // handler threads, so /metrics is always answered.
         let limits = HTTPServerLimits(handlerThreads: 16)
-        let proxySlots = DispatchSemaphore(value: limits.handlerThreads / 2)
+        let service = children.first { $0.lesson.number == 10 }.map {
+            HTTPProxy(origin: "http://127.0.0.1:\($0.port)", maxConcurrent: limits.handlerThreads / 2)
+        }
+        let sources = supervisor.sources
+        let reported = Locked<Set<String>>([])
         let server = HTTPServer(host: host, port: port, limits: limits) { request in
             if request.path == "/metrics" {
                 return Self.mergedMetrics(sources, reported: reported, supervisor: supervisor)
             }
             guard let service else { return HTTPResponse.notFound(request) }
-            guard proxySlots.wait(timeout: .now()) == .success else {
-                var busy = HTTPResponse.text("the lesson service is busy; try again in a moment\n", status: 503)
-                busy.headers["Retry-After"] = "1"
-                return busy
-            }
-            defer { proxySlots.signal() }
-            return Self.proxy(request, to: service)
+            return service.forward(request)
         }
         do {
             try server.start()
@@ -94,25 +89,6 @@ struct ServeCommand {
         server.runUntilTerminated()
         supervisor.stopAll()
         return 0
-    }
-
-    /// Passes `request` on to the lesson service and its answer back, checked: a status outside
-    /// 100–599 or no answer becomes 502, and the hop-by-hop headers stay on their hop (the
-    /// server frames its own response, so a `Connection: close` from the service does not end
-    /// the client's pipelined requests).
-    static func proxy(_ request: HTTPRequest, to service: String) -> HTTPResponse {
-        let target = service + request.path + (request.query.isEmpty ? "" : "?" + request.query)
-        guard let response = try? HTTPClient.get(url: target, timeout: 15) else {
-            return HTTPResponse.text("the lesson service did not answer\n", status: 502)
-        }
-        guard (200...599).contains(response.status) else {
-            return HTTPResponse.text("the lesson service answered with status \(response.status), which a proxy cannot pass on\n", status: 502)
-        }
-        var headers = response.headers
-        for hopByHop in ["Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Upgrade", "Proxy-Connection", "TE", "Trailer"] {
-            headers.remove(hopByHop)
-        }
-        return HTTPResponse(status: response.status, headers: headers, body: response.body)
     }
 
     /// Every lesson's exposition, fetched now and merged.

@@ -408,9 +408,7 @@ func startTestServer(
 
 /// Whether SIGTERM currently has a handler installed (rather than the default action).
 private func terminationHandlerInstalled() -> Bool {
-    var current = sigaction()
-    sigaction(SIGTERM, nil, &current)
-    return current.__sigaction_handler.sa_handler != nil
+    signalHasHandler(SIGTERM)
 }
 
 /// A raw TCP connection to a server under test: it sends exactly the bytes a test gives

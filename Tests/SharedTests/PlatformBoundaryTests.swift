@@ -22,6 +22,7 @@ final class PlatformBoundaryTests: XCTestCase {
         (#"\b(epoll_\w+|kqueue|kevent|accept4|inotify_\w+|eventfd|signalfd|prctl|PR_SET_PDEATHSIG)\b"#, "one system's call; put it behind Platform"),
         (#"\bTIOCGWINSZ\b"#, "the ioctl's type differs between systems; use terminalColumns()"),
         (#"\bst_mtim(espec)?\b"#, "stat's time fields are spelled differently on each system"),
+        (#"__sigaction_(handler|u)\b|\bsa_handler\b"#, "sigaction's handler field is spelled differently on each system; use signalHasHandler"),
     ]
 
     /// The folder that is allowed to name them.

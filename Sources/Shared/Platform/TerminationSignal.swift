@@ -40,3 +40,15 @@ private func handleTermination(_ number: Int32) {
     _ = write(terminationPipe.load(ordering: .sequentiallyConsistent), &byte, 1)
     errno = savedError
 }
+
+/// Whether `number` currently has a handler installed, rather than the default action or `SIG_IGN`.
+public func signalHasHandler(_ number: Int32) -> Bool {
+    var current = sigaction()
+    sigaction(number, nil, &current)
+    #if canImport(Darwin)
+    let handler = unsafeBitCast(current.__sigaction_u.__sa_handler, to: Int.self)
+    #else
+    let handler = unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self)
+    #endif
+    return handler != 0 && handler != 1
+}
