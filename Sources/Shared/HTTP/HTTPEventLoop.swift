@@ -193,6 +193,12 @@ final class HTTPEventLoop: @unchecked Sendable {
         response.headers["Retry-After"] = "1"
         let bytes = response.encoded(answering: nil, keepAlive: false).bytes
         _ = bytes.withUnsafeBytes { Sockets.send(descriptor, $0.baseAddress, $0.count) }
+        // Closing with the client's request still unread makes the kernel send a reset, which
+        // can destroy the 503 before the client reads it: read what has arrived, and end the
+        // writing side first.
+        var discard = [UInt8](repeating: 0, count: 4096)
+        for _ in 0..<4 where recv(descriptor, &discard, discard.count, 0) > 0 {}
+        shutdown(descriptor, Int32(SHUT_WR))
         close(descriptor)
     }
 }
