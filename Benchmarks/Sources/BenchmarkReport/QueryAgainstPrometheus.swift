@@ -30,7 +30,8 @@ enum QueryAgainstPrometheus {
             let started = ContinuousClock.now
             _ = try TimestampedExposition.load(file, into: store)
             let loaded = ContinuousClock.now
-            let value = try PromQLEngine(store: store).evaluate(query, at: evaluationTime)
+            // The Prometheus here is 2.x: the engine answers by Prometheus 2's rules to compare.
+            let value = try PromQLEngine(store: store, semantics: .prometheus2).evaluate(query, at: evaluationTime)
             let evaluated = ContinuousClock.now
             loads.append(seconds(loaded - started))
             evaluations.append(seconds(evaluated - loaded))
@@ -75,8 +76,27 @@ enum QueryAgainstPrometheus {
             workbook, load and evaluate                  \(milliseconds(median(zip(loads, evaluations).map(+))))
             Prometheus, /api/v1/query over HTTP          \(milliseconds(median(requests)))
             (medians of \(rounds) runs; Prometheus's data already in its blocks)
-            same answer: \(theirs.contains(answer.dropFirst().dropLast()) ? "yes" : "no — workbook \(answer), Prometheus \(theirs)")
+            largest relative difference between the answers: \(largestDifference(ours: answer, theirs: theirs))
             """)
+    }
+
+    /// The largest relative difference between the values of two `/api/v1/query` vector answers,
+    /// series matched by labels; "different series" when the label sets differ.
+    static func largestDifference(ours: String, theirs: String) -> String {
+        func values(_ json: String) -> [String: Double] {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return [:] }
+            let data = object["data"] as? [String: Any] ?? object
+            var values: [String: Double] = [:]
+            for item in data["result"] as? [[String: Any]] ?? [] {
+                let labels = (item["metric"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+                values[labels] = Double(((item["value"] as? [Any])?.last as? String) ?? "") ?? .nan
+            }
+            return values
+        }
+        let a = values(ours), b = values(theirs)
+        guard !a.isEmpty, Set(a.keys) == Set(b.keys) else { return "different series" }
+        let largest = a.map { key, value in abs(value - b[key]!) / max(abs(value), abs(b[key]!), 1e-300) }.max() ?? 0
+        return String(largest)
     }
 
     /// The benchmark's data, and the time to ask at: the end of its hour.
