@@ -38,7 +38,7 @@ enum SummaryAccuracy {
 
     /// One sample's observations: exponentially distributed latencies around 100 ms, from a fixed seed.
     static let observations: [Double] = {
-        var random = SeededRandom(seed: 2_024)
+        var random = Latencies(seed: 2_024)
         return (0..<Workloads.operationsPerSample).map { _ in 0.1 * random.exponential() }
     }()
 
