@@ -44,12 +44,7 @@ enum Progress {
         guard let root = PackageRoot.url,
               let data = FileManager.default.contents(atPath: root.appendingPathComponent(lesson.exercisePath).path)
         else { return nil }
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return String(hash, radix: 16)
+        return String(fnv1a(data), radix: 16)
     }
 
     /// The progress file at the package root, or `$WORKBOOK_PROGRESS_FILE`.

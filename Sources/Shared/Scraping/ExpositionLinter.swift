@@ -41,7 +41,7 @@ public enum ExpositionLinter {
             switch family.type {
             case .counter:
                 // OpenMetrics names a counter's family without the suffix its samples carry.
-                if !name.hasSuffix("_total"), !family.samples.allSatisfy({ $0.name.hasSuffix("_total") || $0.name.hasSuffix("_created") }) || family.samples.isEmpty {
+                if !name.hasSuffix("_total"), !family.samples.allSatisfy({ $0.name.hasSuffix("_total") || $0.name.hasSuffix("_created") }) {
                     add("counter metrics should have \"_total\" suffix")
                 }
             default:

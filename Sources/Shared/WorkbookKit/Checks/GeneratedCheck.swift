@@ -105,10 +105,5 @@ private func disagreement<Input, Output>(
 /// check title (FNV-1a of the title), so every run tries the same inputs unless asked otherwise.
 public func generatedCheckSeed(for title: String) -> UInt64 {
     if let text = ProcessInfo.processInfo.environment["WORKBOOK_CHECK_SEED"], let seed = UInt64(text) { return seed }
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in title.utf8 {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x0000_0100_0000_01B3
-    }
-    return hash
+    return fnv1a(title.utf8)
 }
