@@ -92,10 +92,50 @@ final class AlertsAndSlosLessonTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("SUCCESS: 13 rules found"), result.stdout)
     }
 
-    func testThePromtoolUnitTestsOfTheRulesPass() throws {
-        let result = try runProcess(try RealTools.promtool(), ["test", "rules", Self.rulesTestFile], directory: packageRoot())
+    /// The stack runs Prometheus 3, and its rule tests hold there: replayed through the
+    /// engine in Prometheus 3 semantics, every expectation in the test file is met.
+    func testTheRuleTestsHoldUnderPrometheus3() throws {
+        let replay = try Self.ruleTestReplay()
+        XCTAssertEqual(try replay.differences(replay.run(.prometheus3)), [])
+    }
+
+    /// The replay itself is held against the real promtool (2.42 here): what it computes in
+    /// Prometheus 2 semantics, written as the expectations of the same tests, passes
+    /// `promtool test rules`. And the file really is for 3.x: 2.x reads the window's first
+    /// sample too, so some of its expectations differ.
+    func testTheReplayInPrometheus2ModeIsWhatPromtoolComputes() throws {
+        let replay = try Self.ruleTestReplay()
+        let outcome = try replay.run(.prometheus2)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rule-replay-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("prometheus2.rules.test.yml").path
+        let yaml = try replay.rewritten(with: outcome, rulesPath: packageRoot() + "/" + Self.rulesFile, python: try RealTools.pythonWithYAML())
+        try yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try runProcess(try RealTools.promtool(), ["test", "rules", file])
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
         XCTAssertTrue(result.stdout.contains("SUCCESS"), result.stdout)
+        XCTAssertFalse(try replay.differences(outcome).isEmpty, "the test file's expectations should be Prometheus 3's, not 2's")
+    }
+
+    /// A wrong expectation is reported: the replay can fail.
+    func testTheReplayReportsAWrongExpectation() throws {
+        var replay = try Self.ruleTestReplay()
+        var groups = replay.groups
+        var exprTests = groups[0]["promql_expr_test"] as! [[String: Any]]
+        var samples = exprTests[0]["exp_samples"] as! [[String: Any]]
+        samples[0]["value"] = "\(try RuleTestReplay.number(samples[0]["value"]).nextUp)"
+        exprTests[0]["exp_samples"] = samples
+        groups[0]["promql_expr_test"] = exprTests
+        replay.tests["tests"] = groups
+        let differences = try replay.differences(replay.run(.prometheus3))
+        XCTAssertEqual(differences.count, 1, "\(differences)")
+        XCTAssertEqual(try RuleTestReplay.expand("1+2x3 _ _x2 4x1 stale 5-1x2").map { $0.map { $0.isNaN ? "stale" : "\($0)" } ?? "_" },
+                       ["1.0", "3.0", "5.0", "7.0", "_", "_", "_", "4.0", "4.0", "stale", "5.0", "4.0", "3.0"])
+    }
+
+    private static func ruleTestReplay() throws -> RuleTestReplay {
+        try RuleTestReplay(rulesFile: packageRoot() + "/" + rulesFile, testFile: packageRoot() + "/" + rulesTestFile, python: RealTools.pythonWithYAML())
     }
 
     func testTheDemoEvaluatesTheRulesAsTheRulesFileWritesThem() throws {

@@ -28,15 +28,25 @@ public enum RealTools {
     /// `.build/python`, every `python3` on the PATH, and the system's `/usr/bin/python3` (where
     /// Debian's and Ubuntu's `python3-prometheus-client` installs it).
     public static func pythonWithPrometheusClient() throws -> String {
+        try python(importing: "prometheus_client", named: "Python's prometheus_client",
+                   hint: "apt-get install -y python3-prometheus-client, or in a venv: pip install prometheus-client")
+    }
+
+    /// The path of a `python3` that can import `yaml` (PyYAML), found the same way.
+    public static func pythonWithYAML() throws -> String {
+        try python(importing: "yaml", named: "Python's PyYAML", hint: "apt-get install -y python3-yaml, or in a venv: pip install pyyaml")
+    }
+
+    private static func python(importing module: String, named name: String, hint: String) throws -> String {
         var candidates: [String] = []
         if let chosen = ProcessInfo.processInfo.environment["WORKBOOK_PYTHON"] { candidates.append(chosen) }
         candidates.append(LearnersExercise.root.appendingPathComponent(".build/python/bin/python3").path)
         candidates += executables(named: "python3")
         candidates.append("/usr/bin/python3")
         for python in candidates where FileManager.default.isExecutableFile(atPath: python) {
-            if try runProcess(python, ["-c", "import prometheus_client"], timeout: 60).status == 0 { return python }
+            if try runProcess(python, ["-c", "import \(module)"], timeout: 60).status == 0 { return python }
         }
-        throw missing("Python's prometheus_client", hint: "apt-get install -y python3-prometheus-client, or in a venv: pip install prometheus-client")
+        throw missing(name, hint: hint)
     }
 
     private static var required: Bool {
@@ -103,6 +113,55 @@ public enum ExpositionCheck {
             return ParsedSample(name: String(fields[0]), labels: labels, value: value)
         }
         return (result.status, samples, result.stderr)
+    }
+}
+
+extension ExpositionCheck {
+    /// Parses `text` with prometheus_client's strict OpenMetrics parser and returns, in order,
+    /// every sample that carries an exemplar, with it. Values and timestamps travel as
+    /// hexadecimal floats, so they are compared bit for bit.
+    public static func pythonExemplars(_ text: String) throws -> (status: Int32, exemplars: [ParsedExemplar], error: String) {
+        let script = """
+            import sys, json
+            from prometheus_client.openmetrics.parser import text_string_to_metric_families
+            for family in text_string_to_metric_families(sys.stdin.read()):
+                for s in family.samples:
+                    e = s.exemplar
+                    if e is None:
+                        continue
+                    stamp = "" if e.timestamp is None else float(e.timestamp).hex()
+                    print("\\t".join([s.name, json.dumps(s.labels), json.dumps(e.labels), float(e.value).hex(), stamp]))
+            """
+        let result = try runProcess(try RealTools.pythonWithPrometheusClient(), ["-c", script], input: text)
+        let exemplars = result.stdout.split(separator: "\n").compactMap { line -> ParsedExemplar? in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 5,
+                  let sampleLabels = try? JSONSerialization.jsonObject(with: Data(fields[1].utf8)) as? [String: String],
+                  let labels = try? JSONSerialization.jsonObject(with: Data(fields[2].utf8)) as? [String: String],
+                  let value = Double(fields[3])
+            else { return nil }
+            return ParsedExemplar(
+                sampleName: String(fields[0]), sampleLabels: sampleLabels, labels: labels, value: value,
+                timestamp: fields[4].isEmpty ? nil : Double(fields[4]))
+        }
+        return (result.status, exemplars, result.stderr)
+    }
+}
+
+/// One exemplar as a parser read it, with the sample that carried it.
+public struct ParsedExemplar: Equatable, Sendable {
+    public let sampleName: String
+    public let sampleLabels: [String: String]
+    public let labels: [String: String]
+    public let value: Double
+    public let timestamp: Double?
+
+    public init(sampleName: String, sampleLabels: [String: String], labels: [String: String], value: Double, timestamp: Double?) {
+        self.sampleName = sampleName
+        self.sampleLabels = sampleLabels
+        self.labels = labels
+        self.value = value
+        self.timestamp = timestamp
     }
 }
 
