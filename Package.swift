@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "HTTP", targets: ["HTTP"]),
         .library(name: "Scraping", targets: ["Scraping"]),
         .library(name: "PromQL", targets: ["PromQL"]),
+        .library(name: "PrometheusAPI", targets: ["PrometheusAPI"]),
         // What the lesson programs in Sources/Lessons link: the kit, with the engine, and one
         // library per lesson, so building lesson N compiles no other lesson.
         .library(name: "WorkbookKit", targets: engineModules + ["WorkbookKit"]),
@@ -52,6 +53,11 @@ let package = Package(
         .target(name: "Scraping", dependencies: ["Platform", "Instrumentation", "HTTP", "TimeSeries"], path: "Sources/Shared/Scraping"),
         // Query: PromQL over the store.
         .target(name: "PromQL", dependencies: ["Platform", "TimeSeries"], path: "Sources/Shared/PromQL"),
+        // Query over HTTP: the read side of Prometheus's /api/v1, over the store and PromQL.
+        .target(
+            name: "PrometheusAPI", dependencies: ["Instrumentation", "HTTP", "TimeSeries", "PromQL"],
+            path: "Sources/Shared/PrometheusAPI"
+        ),
         // Show, and the workbook itself: the manifest of lessons, checks, charts, the lesson program.
         .target(name: "WorkbookKit", dependencies: engine, path: "Sources/Shared/WorkbookKit"),
 
@@ -61,7 +67,7 @@ let package = Package(
 
         // What the tests share: running processes and finding the real tools (promtool, python3).
         .target(name: "TestSupport", dependencies: engine + ["WorkbookKit"], path: "Tests/TestSupport"),
-        .testTarget(name: "SharedTests", dependencies: engine + ["WorkbookKit", "TestSupport"], path: "Tests/SharedTests"),
+        .testTarget(name: "SharedTests", dependencies: engine + ["WorkbookKit", "TestSupport", "PrometheusAPI"], path: "Tests/SharedTests"),
         .testTarget(
             name: "LessonTests",
             dependencies: engine + ["WorkbookKit", "TestSupport"] + lessonFolders.map { .target(name: lessonLibrary($0)) },

@@ -117,12 +117,12 @@ struct QueryCommand {
 
     /// Reads an OpenMetrics file with timestamps into `store`; returns the newest timestamp, or nil after saying what is wrong.
     private func load(_ path: String, into store: SeriesStore) -> Int64? {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = FileBytes.contents(of: path) else {
             _ = fail("cannot read \(path)", status: 1)
             return nil
         }
         do {
-            return try TimestampedExposition.load(Array(data), into: store)
+            return try TimestampedExposition.load(bytes, into: store)
         } catch {
             _ = fail("\(path): \(error)", status: 1)
             return nil

@@ -80,6 +80,29 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(connection.readResponse()?.text, "GET /echo ? probe=- version=HTTP/1.1")
     }
 
+    /// A server that takes POST hands the handler the body, whole even when it arrives in
+    /// pieces, and the next request on the connection is read after it; GET still comes bodiless.
+    func testAServerThatTakesPostGivesTheHandlerTheBody() throws {
+        let server = try startTestServer(limits: HTTPServerLimits(maxBodyBytes: 64, methods: ["GET", "HEAD", "POST"])) { request in
+            .text("\(request.method) \(request.path) body=\(String(decoding: request.body, as: UTF8.self))")
+        }
+        defer { server.stop() }
+        let connection = try LoopbackConnection(port: server.port)
+        connection.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: 21\r\n\r\nquery=up&")
+        Thread.sleep(forTimeInterval: 0.05)
+        connection.send("time=1700000GET /plain HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc")
+        XCTAssertEqual(connection.readResponse()?.text, "POST /form body=query=up&time=1700000")
+        XCTAssertEqual(connection.readResponse()?.text, "GET /plain body=")
+        let tooLong = try LoopbackConnection(port: server.port)
+        tooLong.send("POST /form HTTP/1.1\r\nHost: t\r\nContent-Length: 65\r\n\r\n")
+        XCTAssertEqual(tooLong.readResponse()?.status, 413)
+        let put = try LoopbackConnection(port: server.port)
+        put.send("PUT /form HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n")
+        let refused = try XCTUnwrap(put.readResponse())
+        XCTAssertEqual(refused.status, 405)
+        XCTAssertEqual(refused.headers["allow"], "GET, HEAD, POST")
+    }
+
     func testMalformedRequestsGet400AndTheConnectionCloses() throws {
         let server = try startTestServer()
         defer { server.stop() }

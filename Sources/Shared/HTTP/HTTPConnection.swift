@@ -10,7 +10,8 @@ final class HTTPConnection {
     enum Phase {
         /// Waiting for a request, or for the rest of one's head.
         case readingHead
-        /// The head of `request` is read; `remaining` body bytes are still to read and drop.
+        /// The head of `request` is read; `remaining` body bytes are still to read (kept in the
+        /// request when its method takes a body, else dropped).
         case readingBody(HTTPRequest, remaining: Int)
         /// The handler is working on the request on a worker thread.
         case handling
@@ -145,21 +146,25 @@ final class HTTPConnection {
                     scanned = 0
                     phase = .readingBody(request, remaining: bodyLength)
                 }
-            case .readingBody(let request, let remaining):
-                // A body is read only to find where the next request starts; nobody needs it.
+            case .readingBody(var request, let remaining):
+                // The body goes to the handler when its method takes one; otherwise it is read
+                // only to find where the next request starts.
                 let used = min(remaining, input.count)
+                let allowed = limits.methods.contains(request.method)
+                if allowed, request.method != "GET", request.method != "HEAD" { request.body += input[..<used] }
                 input.removeFirst(used)
                 guard used == remaining else {
                     phase = .readingBody(request, remaining: remaining - used)
                     return peerClosed ? .close : .wait
                 }
                 requestStarted = nil
-                if request.method == "GET" || request.method == "HEAD" {
+                if allowed {
                     phase = .handling
                     return .dispatch(request)
                 }
-                var refusal = HTTPResponse.text("\(request.method) is not allowed; this server answers GET and HEAD\n", status: 405)
-                refusal.headers["Allow"] = "GET, HEAD"
+                let methods = limits.methods.joined(separator: ", ")
+                var refusal = HTTPResponse.text("\(request.method) is not allowed; this server answers \(methods)\n", status: 405)
+                refusal.headers["Allow"] = methods
                 let encoded = refusal.encoded(answering: request, keepAlive: request.wantsKeepAlive)
                 startWriting(encoded.bytes, close: encoded.close, now: now)
             case .handling, .closing:

@@ -1,9 +1,10 @@
 import Platform
 
-/// A request as the server hands it to a handler: method, path, query, version and headers.
+/// A request as the server hands it to a handler: method, path, query, version, headers
+/// and body.
 ///
-/// The body, if the client sent one, has already been read and dropped: this server
-/// answers `GET` and `HEAD`, which carry none. The path and query are as sent, not
+/// The body is there for the methods a server takes with one (`POST`, when its limits list
+/// it); `GET` and `HEAD` requests come without it. The path and query are as sent, not
 /// percent-decoded. A handler can also be called directly with a request made here,
 /// which is how routes are tested without a socket.
 public struct HTTPRequest: Sendable, Equatable {
@@ -17,14 +18,20 @@ public struct HTTPRequest: Sendable, Equatable {
     public var version: HTTPVersion
     /// The header fields; look them up in any case: `headers["accept"]`.
     public var headers: HTTPHeaders
+    /// The body as received (at most the server's `maxBodyBytes`); empty when there was none.
+    public var body: [UInt8]
 
     /// A request, for calling a handler directly.
-    public init(method: String = "GET", path: String, query: String = "", version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:]) {
+    public init(
+        method: String = "GET", path: String, query: String = "", version: HTTPVersion = .http1_1, headers: HTTPHeaders = [:],
+        body: [UInt8] = []
+    ) {
         self.method = method
         self.path = path
         self.query = query
         self.version = version
         self.headers = headers
+        self.body = body
     }
 
     /// Whether the client wants the connection kept open after this request's response.

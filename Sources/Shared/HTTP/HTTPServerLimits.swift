@@ -15,15 +15,20 @@ public struct HTTPServerLimits: Sendable, Equatable {
     public var maxConnections: Int
     /// The most bytes a request's head (request line and header fields) may take; more gets 431.
     public var maxHeaderBytes: Int
-    /// The longest request body accepted (and discarded); a longer one gets 413.
+    /// The longest request body accepted; a longer one gets 413. A request whose method is in
+    /// `methods` carries its body to the handler; any other's body is read and dropped.
     public var maxBodyBytes: Int
     /// The threads that run the handler, so a slow route cannot stall the connections.
     public var handlerThreads: Int
+    /// The methods handed to the handler; any other is answered 405 with an `Allow` header.
+    /// `GET` and `HEAD` by default; a server that takes forms adds `POST` (and then keeps
+    /// up to `maxBodyBytes` per connection while a body arrives, so give it a modest one).
+    public var methods: [String]
 
     /// Limits; timeouts, caps and the thread count must be positive, the body limit may be 0 (no bodies).
     public init(
         idleTimeout: Double = 30, requestTimeout: Double = 10, maxConnections: Int = 512,
-        maxHeaderBytes: Int = 8192, maxBodyBytes: Int = 1 << 20, handlerThreads: Int = 4
+        maxHeaderBytes: Int = 8192, maxBodyBytes: Int = 1 << 20, handlerThreads: Int = 4, methods: [String] = ["GET", "HEAD"]
     ) {
         precondition(idleTimeout > 0 && requestTimeout > 0, "HTTPServerLimits: timeouts must be positive seconds")
         precondition(maxConnections > 0 && maxHeaderBytes > 0 && maxBodyBytes >= 0 && handlerThreads > 0,
@@ -34,5 +39,6 @@ public struct HTTPServerLimits: Sendable, Equatable {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.handlerThreads = handlerThreads
+        self.methods = methods
     }
 }

@@ -23,7 +23,8 @@ public struct PromQLEngine: Sendable {
     /// The longest a query may run, in seconds.
     public var timeoutSeconds = 60.0
 
-    /// The most points a range query may return per series, as Prometheus's API allows.
+    /// The most steps a range query may take, as Prometheus's API allows: (end − start) / step
+    /// may be 11,000 (so 11,001 points), not more.
     public static let maximumPointsPerSeries = 11_000
 
     public init(store: SeriesStore, semantics: PromQLSemantics = .prometheus3) {
@@ -64,7 +65,7 @@ public struct PromQLEngine: Sendable {
         try checkTime(end)
         guard end >= start else { throw PromQLError(message: "end timestamp must not be before start time") }
         guard step > 0 else { throw PromQLError(message: "zero or negative query resolution step widths are not accepted. Try a positive integer") }
-        guard (end - start) / step < Int64(Self.maximumPointsPerSeries) else {
+        guard (end - start) / step <= Int64(Self.maximumPointsPerSeries) else {
             throw PromQLError(message: "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
         }
         let type = PromQLParser.type(of: expression)

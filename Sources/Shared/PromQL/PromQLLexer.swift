@@ -130,6 +130,14 @@ struct PromQLLexer {
         return Token(kind: .number(value), position: start)
     }
 
+    /// `text`, all of it, as a duration in milliseconds (`1h30m`, `500ms`); nil when it is not one.
+    static func wholeDuration(_ text: String) -> Int64? {
+        let characters = Array(text.unicodeScalars)
+        var index = 0
+        guard let milliseconds = try? duration(characters, &index), index == characters.count else { return nil }
+        return milliseconds
+    }
+
     /// Reads a duration at `index` if there is one there, moving past it; nil (index unmoved) if not.
     private static func duration(_ characters: [Unicode.Scalar], _ index: inout Int) throws -> Int64? {
         let units: [(String, Int64)] = [("y", 365 * 86_400_000), ("w", 7 * 86_400_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)]

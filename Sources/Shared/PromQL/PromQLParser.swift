@@ -24,6 +24,13 @@ public enum PromQLParser {
         return expression
     }
 
+    /// A duration written as in a query (`5m`, `1h30m`, `500ms`), the whole of `text`, in
+    /// milliseconds; nil when `text` is not one. What Prometheus's HTTP API reads for `step`
+    /// and `timeout` when they are not plain seconds.
+    package static func duration(_ text: String) -> Int64? {
+        PromQLLexer.wholeDuration(text)
+    }
+
     /// The type a parsed expression evaluates to.
     public static func type(of expression: PromQLExpression) -> PromQLType {
         switch expression {

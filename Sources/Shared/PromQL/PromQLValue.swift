@@ -54,7 +54,7 @@ public enum PromQLValue: Sendable, Equatable {
 }
 
 /// Seconds with the milliseconds as a fraction, as Prometheus writes them: `1700000000.5`.
-private func jsonTime(_ milliseconds: Int64) -> String {
+package func jsonTime(_ milliseconds: Int64) -> String {
     let seconds = milliseconds / 1000, fraction = milliseconds % 1000
     guard fraction != 0 else { return "\(seconds)" }
     var digits = String(abs(fraction))
@@ -64,7 +64,7 @@ private func jsonTime(_ milliseconds: Int64) -> String {
 }
 
 /// A value as Prometheus's API writes it: plain decimal digits, shortest round-trip, `+Inf`, `-Inf`, `NaN`.
-func jsonValue(_ value: Double) -> String {
+package func jsonValue(_ value: Double) -> String {
     if value.isNaN { return "NaN" }
     if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
     let text = value.description
@@ -92,12 +92,14 @@ func jsonValue(_ value: Double) -> String {
     return (negative ? "-" : "") + result
 }
 
-private func jsonLabels(_ labels: LabelSet) -> String {
+/// A label set as a JSON object, in the set's order: `{"__name__":"up","job":"api"}`.
+package func jsonLabels(_ labels: LabelSet) -> String {
     let pairs = labels.labels.map { "\(jsonString($0.name)):\(jsonString($0.value))" }
     return "{" + pairs.joined(separator: ",") + "}"
 }
 
-private func jsonString(_ text: String) -> String {
+/// `text` as a JSON string literal, quotes included, with the escapes JSON requires.
+package func jsonString(_ text: String) -> String {
     var result = "\""
     for scalar in text.unicodeScalars {
         switch scalar {
