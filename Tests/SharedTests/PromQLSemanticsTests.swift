@@ -91,6 +91,71 @@ final class PromQLSemanticsTests: XCTestCase {
         XCTAssertEqual(values(try PromQLEngine(store: data, semantics: .prometheus2).evaluate("x[2m:1m]", at: 180_000)), [2, 3, 4])
         XCTAssertEqual(values(try PromQLEngine(store: data).evaluate("x[150s:1m]", at: 180_000)), [2, 3, 4], "steps at 60, 120, 180: multiples of the step")
     }
+
+    /// Prometheus 3.14's PromQL test data (operators.test) has `trigy atan2 trigx` as `{}`; at
+    /// 2.42 it was `trigy{}`, as promtool 2.42 answers here.
+    func testAtan2DropsTheMetricNameInPrometheus3Only() throws {
+        let data = store("trigy", [(0, 10)])
+        data.append(LabelSet(name: "trigx"), timestamp: 0, value: 20)
+        guard case .vector(let three) = try PromQLEngine(store: data).evaluate("trigy atan2 trigx", at: 0),
+              case .vector(let two) = try PromQLEngine(store: data, semantics: .prometheus2).evaluate("trigy atan2 trigx", at: 0) else {
+            return XCTFail("expected vectors")
+        }
+        XCTAssertEqual(three.map(\.labels), [LabelSet([:])])
+        XCTAssertEqual(two.map(\.labels), [LabelSet(name: "trigy")])
+        XCTAssertEqual(three.first?.value ?? 0, atan2(10, 20), accuracy: 1e-15)
+    }
+
+    /// Prometheus 3.14's aggregators.test: the deviation of a group holding only NaN or an
+    /// infinity is NaN; promtool 2.42 answers 0.
+    func testTheDeviationOfALoneNaNOrInfinityIsNaNInPrometheus3Only() throws {
+        for lone in [Double.nan, .infinity, -.infinity] {
+            let data = store("s", labels: ["l": "a"], [(0, lone)])
+            data.append(LabelSet(name: "s", ["l": "b"]), timestamp: 0, value: 2)
+            for function in ["stddev", "stdvar"] {
+                let three = values(try PromQLEngine(store: data).evaluate("\(function) by (l) (s)", at: 0))
+                XCTAssertTrue(three[0].isNaN && three[1] == 0, "\(function) of \(lone): \(three)")
+                XCTAssertEqual(values(try PromQLEngine(store: data, semantics: .prometheus2).evaluate("\(function) by (l) (s)", at: 0)), [0, 0])
+            }
+        }
+    }
+
+    /// CHANGELOG 3.9.0 (#17668): an ambiguous one-to-one match fails even where the comparison
+    /// would have dropped both pairs; Prometheus 2 answered with nothing.
+    func testAnAmbiguousMatchFailsBeforeTheComparisonFiltersInPrometheus3Only() throws {
+        let data = store("many_side", labels: ["job": "test", "label": "foo"], [(0, 0)])
+        data.append(LabelSet(name: "many_side", ["job": "test", "label": "bar"]), timestamp: 0, value: 1)
+        data.append(LabelSet(name: "one_side", ["job": "test"]), timestamp: 0, value: 1)
+        XCTAssertThrowsError(try PromQLEngine(store: data).evaluate("many_side > on(job) one_side", at: 0)) {
+            XCTAssertTrue("\($0)".contains("multiple matches for labels"), "\($0)")
+        }
+        XCTAssertEqual(values(try PromQLEngine(store: data, semantics: .prometheus2).evaluate("many_side > on(job) one_side", at: 0)), [])
+        // With a match that is not ambiguous, both filter alike.
+        XCTAssertEqual(values(try PromQLEngine(store: data).evaluate("many_side > on(job, label) one_side", at: 0)), [])
+    }
+
+    /// CHANGELOG 3.0.0 (#15111), numbers and durations interchangeable: `@ 100s` is `@ 100`.
+    func testADurationAfterAtIsSecondsInPrometheus3Only() throws {
+        let data = store("x", [(40, 1), (100, 2)])
+        XCTAssertEqual(values(try PromQLEngine(store: data).evaluate("x @ 100s", at: 0)), [2])
+        XCTAssertEqual(values(try PromQLEngine(store: data).evaluate("x @ 1m", at: 0)), [1])
+        XCTAssertThrowsError(try PromQLEngine(store: data, semantics: .prometheus2).evaluate("x @ 100s", at: 0))
+    }
+
+    /// `topk` and `bottomk` answer largest (smallest) first, and that order is the answer, as
+    /// with `sort_desc`; other queries come sorted by labels.
+    func testTopkAnswersInValueOrder() throws {
+        let data = store("m", labels: ["i": "a"], [(0, 2)])
+        data.append(LabelSet(name: "m", ["i": "b"]), timestamp: 0, value: 3)
+        data.append(LabelSet(name: "m", ["i": "c"]), timestamp: 0, value: 1)
+        for semantics in PromQLSemantics.allCases {
+            let engine = PromQLEngine(store: data, semantics: semantics)
+            XCTAssertEqual(values(try engine.evaluate("topk(2, m)", at: 0)), [3, 2])
+            XCTAssertEqual(values(try engine.evaluate("bottomk(3, m)", at: 0)), [1, 2, 3])
+            XCTAssertEqual(values(try engine.evaluate("(topk(3, m))", at: 0)), [3, 2, 1])
+            XCTAssertEqual(values(try engine.evaluate("m", at: 0)), [2, 3, 1])
+        }
+    }
 }
 
 /// The parser's reach: keywords in any case, clear refusals, and no query that can crash it.

@@ -40,7 +40,8 @@ extension Evaluation {
             guard var group = groups[key] else {
                 var group = Group(labels: key, value: sample.value, mean: sample.value)
                 switch operation {
-                case .stddev, .stdvar: group.value = 0
+                // A lone NaN or infinity has no deviation to measure: NaN, as Prometheus 3 answers.
+                case .stddev, .stdvar: group.value = sample.value.isFinite || engine.semantics == .prometheus2 ? 0 : .nan
                 case .quantile: group.values = [sample.value]
                 default: break
                 }

@@ -64,10 +64,10 @@ extension Evaluation {
             }
             guard keep else { continue }
             var labels = sample.labels
-            if operation.dropsMetricName || returnBool { labels = labels.droppingMetricName }
+            if operation.dropsMetricName(engine.semantics) || returnBool { labels = labels.droppingMetricName }
             result.append(EvaluatedSample(labels: labels, value: value, timestamp: sample.timestamp))
         }
-        return operation.dropsMetricName || returnBool ? try unique(result) : result
+        return operation.dropsMetricName(engine.semantics) || returnBool ? try unique(result) : result
     }
 
     /// The labels two series are matched on.
@@ -97,26 +97,37 @@ extension Evaluation {
             guard let other = oneSide[key] else { continue }
             let (a, b) = swapped ? (other.value, sample.value) : (sample.value, other.value)
             var (value, keep) = Self.apply(operation, a, b)
+            var labels = resultLabels(sample.labels, other.labels, operation, matching)
+            if returnBool { labels = labels.droppingMetricName }
+            // Prometheus 3 finds a pair that matches twice even when the comparison drops it
+            // (3.9, #17668); Prometheus 2 looked only at the pairs the comparison kept.
+            if engine.semantics == .prometheus3 { try recordMatch(key, labels, matching, in: &matched) }
             if returnBool {
                 value = keep ? 1 : 0
             } else if !keep {
                 continue
             }
-            var labels = resultLabels(sample.labels, other.labels, operation, matching)
-            if returnBool { labels = labels.droppingMetricName }
-            if matching.cardinality == .oneToOne {
-                guard matched[key] == nil else {
-                    throw PromQLError(message: "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)")
-                }
-                matched[key] = []
-            } else {
-                guard matched[key, default: []].insert(labels).inserted else {
-                    throw PromQLError(message: "multiple matches for labels: grouping labels must ensure unique matches")
-                }
-            }
+            if engine.semantics == .prometheus2 { try recordMatch(key, labels, matching, in: &matched) }
             result.append(EvaluatedSample(labels: labels, value: value, timestamp: sample.timestamp))
         }
         return try unique(result)
+    }
+
+    /// Notes a matched pair, refusing a second match of the same group (one-to-one) or of the
+    /// same result labels (group_left/group_right).
+    private func recordMatch(
+        _ key: LabelSet, _ labels: LabelSet, _ matching: PromQLExpression.VectorMatching, in matched: inout [LabelSet: Set<LabelSet>]
+    ) throws {
+        if matching.cardinality == .oneToOne {
+            guard matched[key] == nil else {
+                throw PromQLError(message: "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)")
+            }
+            matched[key] = []
+        } else {
+            guard matched[key, default: []].insert(labels).inserted else {
+                throw PromQLError(message: "multiple matches for labels: grouping labels must ensure unique matches")
+            }
+        }
     }
 
     /// A matched pair's labels: the "many" side's, without the metric name for arithmetic, only
@@ -125,7 +136,7 @@ extension Evaluation {
     func resultLabels(
         _ many: LabelSet, _ one: LabelSet, _ operation: PromQLExpression.BinaryOperator, _ matching: PromQLExpression.VectorMatching
     ) -> LabelSet {
-        var labels = operation.dropsMetricName ? many.droppingMetricName : many
+        var labels = operation.dropsMetricName(engine.semantics) ? many.droppingMetricName : many
         if matching.cardinality == .oneToOne {
             labels = matching.on ? labels.keeping(matching.labels) : labels.removing(matching.labels)
         }

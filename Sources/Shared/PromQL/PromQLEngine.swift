@@ -94,6 +94,7 @@ public struct PromQLEngine: Sendable {
         switch expression {
         case .parentheses(let inner): keepsOrder(inner)
         case .call(let function, _): function == .sort || function == .sortDesc
+        case .aggregation(let aggregation): aggregation.operation == .topk || aggregation.operation == .bottomk
         default: false
         }
     }

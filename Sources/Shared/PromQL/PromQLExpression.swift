@@ -125,8 +125,11 @@ public indirect enum PromQLExpression: Sendable {
         public var isSetOperator: Bool { precedence <= 2 }
 
         /// Arithmetic drops the metric name from its result: the value is no longer that metric.
-        /// (`atan2` keeps it, as Prometheus's own tests pin: `trigy atan2 trigx` is `trigy{}`.)
-        var dropsMetricName: Bool { precedence >= 4 && self != .atan2 }
+        /// `atan2` does too in Prometheus 3; Prometheus 2 kept it (its own tests pin
+        /// `trigy atan2 trigx` as `trigy{}` at 2.42, and 3.14's as `{}`).
+        func dropsMetricName(_ semantics: PromQLSemantics) -> Bool {
+            precedence >= 4 && (self != .atan2 || semantics == .prometheus3)
+        }
     }
 }
 

@@ -252,8 +252,12 @@ public enum PromQLParser {
                         if isSymbol("-") || isSymbol("+") {
                             if case .symbol("-") = advance().kind { sign = -1 }
                         }
-                        guard case .number(let seconds) = current.kind else {
-                            throw error("expected a Unix time, start() or end() after @, found \(describe(current))")
+                        let seconds: Double
+                        switch current.kind {
+                        case .number(let number): seconds = number
+                        // Prometheus 3 reads a duration as its seconds here too: `@ 100s`.
+                        case .duration(let milliseconds) where semantics == .prometheus3: seconds = Double(milliseconds) / 1000
+                        default: throw error("expected a Unix time, start() or end() after @, found \(describe(current))")
                         }
                         _ = advance()
                         let milliseconds = sign * seconds * 1000

@@ -12,6 +12,11 @@
 /// - `.` in a regular expression matches a line feed in Prometheus 3 (CHANGELOG 3.0.0, #14505).
 /// - Numbers and durations are interchangeable in Prometheus 3 (`x[300]`, `5m` as 300) (CHANGELOG 3.0.0, #15111).
 /// - `holt_winters` is `double_exponential_smoothing` in Prometheus 3 (CHANGELOG 3.0.0, #14930).
+/// - `atan2` drops the metric name like the other arithmetic operators, and `stddev`/`stdvar`
+///   of a lone NaN or infinity are NaN, not 0 (Prometheus 3.14's PromQL test data,
+///   operators.test and aggregators.test).
+/// - A comparison whose one-to-one or group_left match is ambiguous fails even when the
+///   comparison would drop the pairs (CHANGELOG 3.9.0, #17668).
 public enum PromQLSemantics: String, Sendable, CaseIterable {
     case prometheus2 = "2"
     case prometheus3 = "3"
