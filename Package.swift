@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "Scraping", targets: ["Scraping"]),
         .library(name: "PromQL", targets: ["PromQL"]),
         .library(name: "PrometheusAPI", targets: ["PrometheusAPI"]),
+        .library(name: "WebConsole", targets: ["WebConsole"]),
         // What the lesson programs in Sources/Lessons link: the kit, with the engine, and one
         // library per lesson, so building lesson N compiles no other lesson.
         .library(name: "WorkbookKit", targets: engineModules + ["WorkbookKit"]),
@@ -58,6 +59,8 @@ let package = Package(
             name: "PrometheusAPI", dependencies: ["Instrumentation", "HTTP", "TimeSeries", "PromQL"],
             path: "Sources/Shared/PrometheusAPI"
         ),
+        // Show in the browser: the dashboards drawn from their Grafana JSON, over the API.
+        .target(name: "WebConsole", dependencies: ["HTTP"], path: "Sources/Shared/WebConsole"),
         // Show, and the workbook itself: the manifest of lessons, checks, charts, the lesson program.
         .target(name: "WorkbookKit", dependencies: engine, path: "Sources/Shared/WorkbookKit"),
 
@@ -67,7 +70,10 @@ let package = Package(
 
         // What the tests share: running processes and finding the real tools (promtool, python3).
         .target(name: "TestSupport", dependencies: engine + ["WorkbookKit"], path: "Tests/TestSupport"),
-        .testTarget(name: "SharedTests", dependencies: engine + ["WorkbookKit", "TestSupport", "PrometheusAPI"], path: "Tests/SharedTests"),
+        .testTarget(
+            name: "SharedTests", dependencies: engine + ["WorkbookKit", "TestSupport", "PrometheusAPI", "WebConsole"],
+            path: "Tests/SharedTests", exclude: ["Browser"]
+        ),
         .testTarget(
             name: "LessonTests",
             dependencies: engine + ["WorkbookKit", "TestSupport"] + lessonFolders.map { .target(name: lessonLibrary($0)) },

@@ -37,6 +37,21 @@ public enum RealTools {
         try python(importing: "yaml", named: "Python's PyYAML", hint: "apt-get install -y python3-yaml, or in a venv: pip install pyyaml")
     }
 
+    /// The path of a `python3` that can import `selenium`, found the same way; for driving Chromium.
+    public static func pythonWithSelenium() throws -> String {
+        try python(importing: "selenium", named: "Python's Selenium", hint: "apt-get install -y python3-selenium, or in a venv: pip install selenium")
+    }
+
+    /// The path of Debian's `chromium`, the real browser the web console's pages are loaded in.
+    public static func chromium() throws -> String {
+        try find("chromium", hint: "apt-get install -y chromium chromium-driver")
+    }
+
+    /// The path of `chromedriver` (Debian's `chromium-driver`), through which Selenium drives Chromium.
+    public static func chromedriver() throws -> String {
+        try find("chromedriver", hint: "apt-get install -y chromium-driver")
+    }
+
     private static func python(importing module: String, named name: String, hint: String) throws -> String {
         var candidates: [String] = []
         if let chosen = ProcessInfo.processInfo.environment["WORKBOOK_PYTHON"] { candidates.append(chosen) }
