@@ -11,7 +11,10 @@ import WorkbookKit
 /// One lesson: its program serves directly. All of them: each lesson's program serves on
 /// a private loopback port, and this command answers on the public one, merging their
 /// expositions (each sample labelled `lesson="NN-slug"`) and passing every other path to
-/// the lesson service of lesson 10, so `lesson load` has something to call.
+/// the lesson service of lesson 10, so `lesson load` has something to call. The merged
+/// exposition is negotiated as a single lesson's is: a scraper that asks for OpenMetrics
+/// (Prometheus does) gets the lessons' OpenMetrics merged, units, `_created` and exemplars
+/// included; anyone else gets text 0.0.4.
 struct ServeCommand {
     let arguments: ArraySlice<String>
     /// Starts a lesson's program with flags; quietly (its standard output discarded) when asked.
@@ -72,7 +75,8 @@ struct ServeCommand {
         let reported = Locked<Set<String>>([])
         let server = HTTPServer(host: host, port: port, limits: limits) { request in
             if request.path == "/metrics" {
-                return Self.mergedMetrics(sources, reported: reported, supervisor: supervisor)
+                let format = MetricsEndpoint.format(forAccept: request.headers["Accept"], offering: ExpositionFormat.allCases)
+                return Self.mergedMetrics(sources, format: format, reported: reported, supervisor: supervisor)
             }
             guard let service else { return HTTPResponse.notFound(request) }
             return service.forward(request)
@@ -91,16 +95,19 @@ struct ServeCommand {
         return 0
     }
 
-    /// Every lesson's exposition, fetched now and merged.
+    /// Every lesson's exposition, fetched now in `format` and merged in it.
     private static func mergedMetrics(
-        _ sources: [(lesson: String, url: String)], reported: Locked<Set<String>>, supervisor: LessonSupervisor
+        _ sources: [(lesson: String, url: String)], format: ExpositionFormat, reported: Locked<Set<String>>, supervisor: LessonSupervisor
     ) -> HTTPResponse {
         var merged: [ExpositionMerger.Source] = []
         var answered: [String: Bool] = [:]
+        let accept = format == .openmetrics ? "application/openmetrics-text; version=1.0.0" : "text/plain; version=0.0.4"
         for source in sources {
-            guard let response = try? HTTPClient.get(url: source.url + "/metrics", headers: ["Accept": "text/plain; version=0.0.4"], timeout: 5),
+            // A lesson answering in another format than asked is left out: the two cannot be mixed.
+            guard let response = try? HTTPClient.get(url: source.url + "/metrics", headers: ["Accept": accept], timeout: 5),
                   response.status == 200,
-                  let families = try? ExpositionParser.parseFamilies(response.body, format: .prometheus)
+                  ExpositionFormat(contentType: response.headers["Content-Type"] ?? "") == format,
+                  let families = try? ExpositionParser.parseFamilies(response.body, format: format)
             else {
                 answered[source.lesson] = false
                 continue
@@ -109,19 +116,16 @@ struct ServeCommand {
             supervisor.noteAnswered(source.lesson)
             merged.append(ExpositionMerger.Source(labels: ["lesson": source.lesson], families: families))
         }
-        var (text, conflicts) = ExpositionMerger.merge(merged)
         // Which lessons answered: a lesson that stopped does not just vanish from the exposition.
-        var up = "# HELP workbook_lesson_up Whether the lesson's program answered this scrape (1) or not (0).\n# TYPE workbook_lesson_up gauge\n"
-        for source in sources {
-            up += "workbook_lesson_up{lesson=\"\(source.lesson)\"} \(answered[source.lesson] == true ? 1 : 0)\n"
-        }
-        text += Array(up.utf8)
+        let up = ScrapedFamily(
+            name: "workbook_lesson_up", type: .gauge, help: "Whether the lesson's program answered this scrape (1) or not (0).",
+            samples: sources.map { ScrapedSample(name: "workbook_lesson_up", labels: ["lesson": $0.lesson], value: answered[$0.lesson] == true ? 1 : 0) })
+        merged.append(ExpositionMerger.Source(labels: [:], families: [up]))
+        let (text, conflicts) = ExpositionMerger.merge(merged, format: format)
         for conflict in conflicts where reported.withLock({ $0.insert(conflict).inserted }) {
             printError("lesson serve: \(conflict)")
         }
-        var response = HTTPResponse(status: 200, body: text)
-        response.headers["Content-Type"] = ExpositionFormat.prometheus.contentType
-        return response
+        return HTTPResponse(status: 200, headers: ["Content-Type": format.contentType, "Vary": "Accept"], body: text)
     }
 
     private func forwardTerminationAndWait(for processes: [Process]) -> Int32 {

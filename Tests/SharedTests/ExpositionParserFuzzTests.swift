@@ -161,6 +161,11 @@ final class ExpositionParserFuzzTests: XCTestCase {
                 if let timestamp = sample.timestamp {
                     text += " " + (format == .openmetrics ? "\(timestamp)" : milliseconds(timestamp))
                 }
+                if let exemplar = sample.exemplar {
+                    let pairs = exemplar.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(escape($0.value, quotes: true))\"" }
+                    text += " # {" + pairs.joined(separator: ",") + "} " + formatSampleValue(exemplar.value, for: format)
+                    if let timestamp = exemplar.timestamp { text += " \(timestamp)" }
+                }
                 text += "\n"
             }
         }

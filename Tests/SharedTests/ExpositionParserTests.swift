@@ -402,7 +402,7 @@ final class ExpositionParserTests: XCTestCase {
         XCTAssertEqual(families[0].samples.map(\.value), [1, 2, 2, 1.5, 1_700_000_000.5])
     }
 
-    func testOpenMetricsExemplarsAreCheckedAndSkipped() throws {
+    func testOpenMetricsExemplarsAreCheckedAndKept() throws {
         let text = #"""
             # TYPE a counter
             a_total 1 # {trace_id="abc\"d"} 0.5
@@ -415,9 +415,13 @@ final class ExpositionParserTests: XCTestCase {
             """#
         let samples = try ExpositionParser.parse(text.utf8, format: .openmetrics)
         XCTAssertEqual(samples, [
-            ScrapedSample(name: "a_total", value: 1),
-            ScrapedSample(name: "a_total", labels: ["x": "1"], value: 2, timestamp: 1_700_000_000),
-            ScrapedSample(name: "h_bucket", labels: ["le": "+Inf"], value: 3),
+            ScrapedSample(name: "a_total", value: 1, exemplar: Exemplar(checkedLabels: ["trace_id": "abc\"d"], value: 0.5, timestamp: nil)),
+            ScrapedSample(
+                name: "a_total", labels: ["x": "1"], value: 2, timestamp: 1_700_000_000,
+                exemplar: Exemplar(checkedLabels: [:], value: 1, timestamp: 1_700_000_000.25)),
+            ScrapedSample(
+                name: "h_bucket", labels: ["le": "+Inf"], value: 3,
+                exemplar: Exemplar(checkedLabels: ["span_id": "x", "trace_id": "y"], value: -.infinity, timestamp: nil)),
             ScrapedSample(name: "h_count", value: 3),
             ScrapedSample(name: "h_sum", value: 2),
         ])

@@ -74,7 +74,25 @@ enum ServiceDemo {
             the home page fast. `swift run lesson serve 10` keeps the service running on port 3001; \
             `swift run lesson load` sends it traffic like real users.
             """)
+
+        narrator.heading("Exemplars: from a latency bucket to one request")
+        narrator.say("""
+            Every observation carried its request's trace id, and each bucket keeps the latest \
+            as its exemplar. The checkout's buckets, as OpenMetrics writes them after each \
+            _bucket line (the 0.0.4 format has no place for them):
+            """)
+        narrator.show(exemplarLines(try metrics.duration.labels("GET", "/api/checkout")))
         return registry
+    }
+
+    /// One line per bucket with an exemplar: its bound, trace id and observed seconds.
+    private static func exemplarLines(_ histogram: Histogram) -> String {
+        let bounds = histogram.upperBounds.map { formatSampleValue($0, for: .prometheus) } + ["+Inf"]
+        return zip(bounds, histogram.exemplars).compactMap { bound, exemplar -> String? in
+            guard let exemplar, let trace = exemplar.labels["trace_id"] else { return nil }
+            let seconds = (exemplar.value * 1000).rounded() / 1000
+            return "le=\"\(bound)\"".padding(toLength: 12, withPad: " ", startingAt: 0) + "trace_id=\(trace)  \(seconds) s"
+        }.joined(separator: "\n")
     }
 
     /// Evaluates `query` and shows one bar per series, labelled by `label` (or the whole set).

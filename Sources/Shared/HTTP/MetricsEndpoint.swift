@@ -63,6 +63,14 @@ public struct MetricsEndpoint: Sendable {
     /// is no header, the answer is the text format (if offered): a scraper that cannot
     /// parse it would fail the same way on a 406, and every Prometheus can.
     public func format(forAccept accept: String?) -> ExpositionFormat {
+        Self.format(forAccept: accept, offering: formats)
+    }
+
+    /// The format of `formats` (at least one) an `Accept` header prefers, chosen as
+    /// `format(forAccept:)` chooses; for a server that offers expositions without a registry
+    /// of its own, such as `lesson serve all`'s merged one.
+    public static func format(forAccept accept: String?, offering formats: [ExpositionFormat]) -> ExpositionFormat {
+        precondition(!formats.isEmpty, "MetricsEndpoint: offer at least one exposition format")
         let fallback = formats.contains(.prometheus) ? ExpositionFormat.prometheus : formats[0]
         guard let accept else { return fallback }
         let ranges = MediaRange.parseAccept(accept)

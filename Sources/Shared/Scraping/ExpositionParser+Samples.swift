@@ -2,7 +2,7 @@ import Instrumentation
 
 extension ExpositionParser.Reader {
     /// Reads a sample line: `name{labels} value [timestamp]`, in OpenMetrics optionally
-    /// followed by ` # {labels} value [timestamp]`, an exemplar, which is checked and dropped.
+    /// followed by ` # {labels} value [timestamp]`, an exemplar, which is checked and kept.
     /// In OpenMetrics the family grouper then holds the sample to the rules of its type.
     mutating func readSampleLine() throws(ExpositionParseError) {
         let nameRange = cursor.scanMetricName()
@@ -21,7 +21,7 @@ extension ExpositionParser.Reader {
 
         let value = try readSampleValue(after: nameRange, hasLabels: hasLabels, blankAfterName: blankAfterName)
         let timestamp: Double?
-        var exemplar: Double?
+        var exemplar: Exemplar?
         switch format {
         case .prometheus: timestamp = try readPrometheusLineEnd()
         case .openmetrics: (timestamp, exemplar) = try readOpenMetricsLineEnd()
@@ -29,8 +29,8 @@ extension ExpositionParser.Reader {
 
         let name = try grouper.sampleName(cursor.slice(nameRange), line: cursor.line)
         try grouper.append(
-            ScrapedSample(name: name, labels: labels, value: value, timestamp: timestamp),
-            exemplar: exemplar, labelsDigest: labelsDigest, line: cursor.line)
+            ScrapedSample(name: name, labels: labels, value: value, timestamp: timestamp, exemplar: exemplar),
+            exemplar: exemplar?.value, labelsDigest: labelsDigest, line: cursor.line)
         cursor.finishLine()
     }
 
@@ -86,10 +86,10 @@ extension ExpositionParser.Reader {
     }
 
     /// Reads what may follow an OpenMetrics value: ` timestamp` in seconds, then ` # exemplar`;
-    /// returns the timestamp and the exemplar's value.
-    private mutating func readOpenMetricsLineEnd() throws(ExpositionParseError) -> (timestamp: Double?, exemplar: Double?) {
+    /// returns the timestamp and the exemplar.
+    private mutating func readOpenMetricsLineEnd() throws(ExpositionParseError) -> (timestamp: Double?, exemplar: Exemplar?) {
         var timestamp: Double?
-        var exemplar: Double?
+        var exemplar: Exemplar?
         if cursor.consume(Byte.space) {
             try cursor.refuseTrailingSpace()
             if cursor.current == Byte.hash {
@@ -124,15 +124,18 @@ extension ExpositionParser.Reader {
         }
     }
 
-    /// Checks an exemplar, `# {trace_id="…"} value [timestamp]`, and returns its value, all
-    /// that is kept of it: exemplars link a sample to a trace, which nothing here follows.
-    private mutating func readExemplar(expected: String) throws(ExpositionParseError) -> Double {
+    /// Reads and checks an exemplar, `# {trace_id="…"} value [timestamp]`: the link from a
+    /// sample to one trace, which the scraper keeps in the store's exemplar buffer.
+    ///
+    /// Only a line that carries one comes here: a line without an exemplar does no work for it.
+    private mutating func readExemplar(expected: String) throws(ExpositionParseError) -> Exemplar {
         guard cursor.consume(Byte.hash), cursor.consume(Byte.space), cursor.consume(Byte.openBrace) else {
             throw cursor.error("expected \(expected), found \(cursor.found)")
         }
         // The limit counts code points of the names and values, not the quotes, commas and braces.
-        let length = try readLabelSet().reduce(0) { $0 + $1.key.unicodeScalars.count + $1.value.unicodeScalars.count }
-        guard length <= 128 else {
+        let labels = try readLabelSet()
+        let length = Exemplar.labelLength(labels)
+        guard length <= Exemplar.maximumLabelLength else {
             throw cursor.error("the exemplar's labels are \(length) code points long; names and values together may have at most 128")
         }
         guard cursor.consume(Byte.space) else {
@@ -142,11 +145,12 @@ extension ExpositionParser.Reader {
         guard case .number(let value, _) = ExpositionParser.readNumber(cursor.slice(token)) else {
             throw cursor.error("invalid exemplar value \(cursor.quoted(token))")
         }
+        var timestamp: Double?
         if cursor.consume(Byte.space) {
             try cursor.refuseTrailingSpace()
-            _ = try readSeconds(what: "exemplar timestamp")
+            timestamp = try readSeconds(what: "exemplar timestamp")
         }
-        return value
+        return Exemplar(checkedLabels: labels, value: value, timestamp: timestamp)
     }
 
     /// Reads a label set after its `{`, through its `}`; in OpenMetrics sets `labelSetDigest`.

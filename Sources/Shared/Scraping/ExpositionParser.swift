@@ -12,7 +12,7 @@ import Instrumentation
 /// - **OpenMetrics 1.0** (`application/openmetrics-text`): single spaces between tokens,
 ///   no blank lines and no comments besides `# HELP`, `# TYPE` and `# UNIT` (each with a
 ///   space after the name, even before empty text), timestamps in seconds, exemplars after
-///   ` # ` (checked and skipped), and a final `# EOF` line after which nothing may follow.
+///   ` # ` (checked and kept with their sample), and a final `# EOF` line after which nothing may follow.
 ///   Beyond the grammar, every sample is held to the rules of its family's type, as the
 ///   specification states them: counter-like values never NaN or negative, whole counts,
 ///   histogram buckets in order and cumulative up to `+Inf`, `_count` and `_sum` in pairs,

@@ -10,6 +10,8 @@ import TimeSeries
 ///   pulling cannot import history: whatever happened before the first scrape is only ever
 ///   seen as the value at that first scrape. (Timestamps written in the exposition are
 ///   ignored here; Prometheus honours them by default, but only within its last hour or two.)
+/// - every exemplar the exposition carried (OpenMetrics), in the store's exemplar buffer,
+///   under its sample's series and stamped with the scrape time unless it had a timestamp.
 /// - `up` (1 when the scrape worked, 0 when it did not), `scrape_duration_seconds` and
 ///   `scrape_samples_scraped`, the series Prometheus writes about every scrape.
 /// - a staleness marker for every series the previous scrape had and this one does not,
@@ -151,7 +153,7 @@ public final class Scraper: Sendable {
         let timestamp = Int64((clock.now() * 1000).rounded())
         let targetLabels = ["job": target.job, "instance": target.source.instance]
         let started = ContinuousClock.now
-        var scraped: [(labels: LabelSet, value: Double)] = []
+        var scraped: [(labels: LabelSet, value: Double, exemplar: Exemplar?)] = []
         var failure: String?
         do {
             scraped = try read(target, adding: targetLabels)
@@ -162,8 +164,9 @@ public final class Scraper: Sendable {
         let duration = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 
         var current = Set<LabelSet>()
-        for (labels, value) in scraped where store.append(labels, timestamp: timestamp, value: value) {
+        for (labels, value, exemplar) in scraped where store.append(labels, timestamp: timestamp, value: value) {
             current.insert(labels)
+            if let exemplar { store.exemplars.append(Self.stored(exemplar, scrapedAt: timestamp), to: labels) }
         }
         let key = target.job + "\u{0}" + target.source.instance
         let gone = previousSeries.withLock { previous -> Set<LabelSet> in
@@ -183,7 +186,7 @@ public final class Scraper: Sendable {
     /// The samples of one scrape of `target` with the labels they are stored under, or the first
     /// reason the scrape fails: the target, the exposition or a limit. All or nothing, so a
     /// scrape over a limit stores none of its samples.
-    private func read(_ target: Target, adding targetLabels: [String: String]) throws -> [(labels: LabelSet, value: Double)] {
+    private func read(_ target: Target, adding targetLabels: [String: String]) throws -> [(labels: LabelSet, value: Double, exemplar: Exemplar?)] {
         let (body, contentType) = try target.source.fetch(timeout: timeout, bodySizeLimit: limits.bodySizeLimit)
         try limits.checkSampleCount(of: body)
         // Like Prometheus 2, an unknown Content-Type is read as the 0.0.4 text format.
@@ -192,8 +195,16 @@ public final class Scraper: Sendable {
         return try samples.map { sample throws(ScrapeError) in
             let labels = Self.labels(of: sample, adding: targetLabels)
             try limits.checkLabels(labels)
-            return (labels, sample.value)
+            return (labels, sample.value, sample.exemplar)
         }
+    }
+
+    /// An exemplar as stored: its timestamp in milliseconds, or the scrape time when it had
+    /// none (or one beyond what milliseconds in 64 bits can hold).
+    static func stored(_ exemplar: Exemplar, scrapedAt timestamp: Int64) -> StoredExemplar {
+        StoredExemplar(
+            labels: LabelSet(exemplar.labels), value: exemplar.value,
+            timestamp: exemplar.timestamp.flatMap { Int64(exactly: ($0 * 1000).rounded()) } ?? timestamp)
     }
 
     /// The stored labels of a scraped sample: its own, the target's `job` and `instance`

@@ -23,10 +23,17 @@ public struct StoredSample: Sendable, Equatable {
 /// Each series (a `LabelSet`) holds its samples in time order. Like Prometheus it refuses
 /// a sample older than the newest one of its series (out of order) and ignores an exact
 /// duplicate. It is small and linear on purpose: a learner can read all of it.
+/// Exemplars sit beside the samples in `exemplars`, read back per series with
+/// `exemplars.select(_:from:through:)`, the data of Prometheus's `/api/v1/query_exemplars`.
 public final class SeriesStore: Sendable {
     private let series = Locked<[LabelSet: [StoredSample]]>([:])
+    /// The exemplars scraped with the samples, in a bounded buffer of their own (see `ExemplarStorage`).
+    public let exemplars: ExemplarStorage
 
-    public init() {}
+    /// An empty store keeping at most `exemplarCapacity` exemplars (0 keeps none).
+    public init(exemplarCapacity: Int = 100_000) {
+        exemplars = ExemplarStorage(capacity: exemplarCapacity)
+    }
 
     /// Appends a sample to the series `labels`. Returns false when it is out of order.
     @discardableResult

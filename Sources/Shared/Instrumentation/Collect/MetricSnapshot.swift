@@ -48,6 +48,9 @@ public struct SeriesSnapshot: Sendable, Equatable {
     public let value: SeriesValue
     /// When the series was created, in seconds since the epoch (OpenMetrics `_created`).
     public let created: Double
+    /// The latest exemplars: a counter's one, or a histogram's one per bucket (the `+Inf`
+    /// bucket last), nil where none was recorded; empty when the series recorded none.
+    public let exemplars: [Exemplar?]
     /// The series' identity, `name{label="value",…}` with the values escaped as both text
     /// formats escape them, when its family keeps identities (a registry's counter and
     /// gauge families do). The encoders copy the label pairs between its braces instead of
@@ -56,19 +59,21 @@ public struct SeriesSnapshot: Sendable, Equatable {
     /// no part in equality.
     let identity: String?
 
-    public init(labelValues: [String], value: SeriesValue, created: Double) {
-        self.init(labelValues: labelValues, value: value, created: created, identity: nil)
+    public init(labelValues: [String], value: SeriesValue, created: Double, exemplars: [Exemplar?] = []) {
+        self.init(labelValues: labelValues, value: value, created: created, exemplars: exemplars, identity: nil)
     }
 
-    init(labelValues: [String], value: SeriesValue, created: Double, identity: String?) {
+    init(labelValues: [String], value: SeriesValue, created: Double, exemplars: [Exemplar?], identity: String?) {
         self.labelValues = labelValues
         self.value = value
         self.created = created
+        self.exemplars = exemplars
         self.identity = identity
     }
 
     public static func == (left: SeriesSnapshot, right: SeriesSnapshot) -> Bool {
         left.labelValues == right.labelValues && left.value == right.value && left.created == right.created
+            && left.exemplars == right.exemplars
     }
 }
 

@@ -3,7 +3,9 @@
 /// Differences from 0.0.4 that matter to a parser: a counter family is named without
 /// `_total` in `# HELP`/`# TYPE` while its samples carry it; integral values are written
 /// `1.0`; `# UNIT` appears when the family has a unit; `_created` samples (creation time,
-/// seconds since the epoch) when `includeCreated` is set; and the body ends with `# EOF`.
+/// seconds since the epoch) when `includeCreated` is set; exemplars after a counter's
+/// `_total` line and a histogram's `_bucket` lines, ` # {trace_id="…"} 0.42 1700000000.123`
+/// (the 0.0.4 format never writes them); and the body ends with `# EOF`.
 /// See https://github.com/OpenObservability/OpenMetrics/blob/main/specification/OpenMetrics.md
 public struct OpenMetricsEncoder: Sendable {
     /// Whether counters, histograms and summaries also write a `_created` sample per series.
@@ -23,14 +25,15 @@ public struct OpenMetricsEncoder: Sendable {
                 if let unit = family.unit { writer.appendComment("UNIT", name: name, text: unit) }
                 writer.beginFamily(name: name, labelNames: family.labelNames)
                 let writesCreated = includeCreated && family.type != .gauge
-                family.forEachSeries { value, created, labels in
+                family.forEachSeries { value, created, exemplars, labels in
                     switch value {
                     case .counter(let value):
                         writer.appendSample(suffix: "_total", labels: &labels, value: value)
+                        if let exemplar = exemplars.first ?? nil { writer.appendExemplar(exemplar) }
                     case .gauge(let value):
                         writer.appendSample(suffix: "", labels: &labels, value: value)
                     case .histogram(let histogram):
-                        writer.appendHistogram(labels: &labels, histogram)
+                        writer.appendHistogram(labels: &labels, histogram, exemplars: exemplars)
                     case .summary(let summary):
                         writer.appendSummary(labels: &labels, summary)
                     }

@@ -16,7 +16,7 @@ public struct PrometheusTextEncoder: Sendable {
                 if !family.help.isEmpty { writer.appendComment("HELP", name: name, text: family.help, escapeText: true) }
                 writer.appendComment("TYPE", name: name, text: family.type.rawValue)
                 writer.beginFamily(name: name, labelNames: family.labelNames)
-                family.forEachSeries { value, _, labels in
+                family.forEachSeries { value, _, _, labels in
                     switch value {
                     case .counter(let value), .gauge(let value):
                         writer.appendSample(suffix: "", labels: &labels, value: value)
@@ -32,24 +32,26 @@ public struct PrometheusTextEncoder: Sendable {
 }
 
 extension MetricFamilySnapshot {
-    /// Calls `body` with each series' value, creation time and labels, borrowing rather
-    /// than copying the series' arrays and strings (a copy would retain and release each
-    /// of them for every series; so would passing the whole series).
-    func forEachSeries(_ body: (SeriesValue, _ created: Double, inout SeriesLabels) -> Void) {
+    /// Calls `body` with each series' value, creation time, exemplars and labels, borrowing
+    /// rather than copying the series' arrays and strings (a copy would retain and release
+    /// each of them for every series; so would passing the whole series).
+    func forEachSeries(_ body: (SeriesValue, _ created: Double, _ exemplars: UnsafeBufferPointer<Exemplar?>, inout SeriesLabels) -> Void) {
         series.withUnsafeBufferPointer { series in
             for index in series.indices {
                 let value = series[index].value
                 let created = series[index].created
-                series[index].labelValues.withUnsafeBufferPointer { values in
-                    if let start = labelPairsStart, let identity = series[index].identity {
-                        // The pairs run from `start` to the identity's closing brace.
-                        withUTF8(of: identity) { bytes in
-                            var labels = SeriesLabels(values: values, prepared: UnsafeBufferPointer(rebasing: bytes[start..<(bytes.count - 1)]))
-                            body(value, created, &labels)
+                series[index].exemplars.withUnsafeBufferPointer { exemplars in
+                    series[index].labelValues.withUnsafeBufferPointer { values in
+                        if let start = labelPairsStart, let identity = series[index].identity {
+                            // The pairs run from `start` to the identity's closing brace.
+                            withUTF8(of: identity) { bytes in
+                                var labels = SeriesLabels(values: values, prepared: UnsafeBufferPointer(rebasing: bytes[start..<(bytes.count - 1)]))
+                                body(value, created, exemplars, &labels)
+                            }
+                        } else {
+                            var labels = SeriesLabels(values: values)
+                            body(value, created, exemplars, &labels)
                         }
-                    } else {
-                        var labels = SeriesLabels(values: values)
-                        body(value, created, &labels)
                     }
                 }
             }

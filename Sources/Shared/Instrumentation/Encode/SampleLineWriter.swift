@@ -193,26 +193,68 @@ package struct SampleLineWriter: ~Copyable {
         return out
     }
 
-    /// One sample line with its name and label pairs given whole (names and values in the same order).
-    package mutating func appendSample(name: String, suffix: StaticString, labelNames: [String], labelValues: [String], value: Double) {
+    /// One sample line with its name and label pairs given whole (names and values in the same
+    /// order), and its exemplar if it has one (OpenMetrics only).
+    package mutating func appendSample(
+        name: String, suffix: StaticString, labelNames: [String], labelValues: [String], value: Double, exemplar: Exemplar? = nil
+    ) {
         beginFamily(name: name, labelNames: labelNames)
         labelValues.withUnsafeBufferPointer { values in
             var labels = SeriesLabels(values: values)
             appendSample(suffix: suffix, labels: &labels, value: value)
         }
+        if let exemplar { appendExemplar(exemplar) }
     }
 
-    /// The `le` bucket lines, `_sum` and `_count` of a histogram series, in the format's order.
-    mutating func appendHistogram(labels: inout SeriesLabels, _ histogram: HistogramSnapshot) {
+    /// The `le` bucket lines, `_sum` and `_count` of a histogram series, in the format's order;
+    /// each bucket's exemplar after its line, when `exemplars` (one per bucket, or none) has one.
+    mutating func appendHistogram(
+        labels: inout SeriesLabels, _ histogram: HistogramSnapshot, exemplars: UnsafeBufferPointer<Exemplar?> = .init(start: nil, count: 0)
+    ) {
         histogram.cumulativeCounts.withUnsafeBufferPointer { counts in
             histogram.upperBounds.withUnsafeBufferPointer { bounds in
                 for index in counts.indices {
                     let bound = index < bounds.count ? bounds[index] : .infinity
                     appendSample(suffix: "_bucket", labels: &labels, extra: ("le", bound), value: Double(counts[index]))
+                    if index < exemplars.count, let exemplar = exemplars[index] { appendExemplar(exemplar) }
                 }
             }
         }
         appendSums(labels: &labels, sum: histogram.sum, count: histogram.count)
+    }
+
+    /// Adds `exemplar` to the line just written: ` # {name="value",…} value [timestamp]`,
+    /// the labels sorted by name and escaped as label values are. OpenMetrics only: in the
+    /// 0.0.4 format, which has no place for exemplars, it writes nothing.
+    ///
+    /// Written after the line rather than inside it, so that lines without an exemplar, nearly
+    /// all of them, take not even a branch more.
+    package mutating func appendExemplar(_ exemplar: Exemplar) {
+        guard format == .openmetrics else { return }
+        // Step back over the line's line feed, and write it again at the end.
+        count -= 1
+        write(" # {")
+        for (index, label) in exemplar.labels.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { write(",") }
+            write(label.key)
+            write("=\"")
+            reserve(2 * label.value.utf8.count + 1)
+            count += Self.writeEscaped(label.value, escapingQuotes: true, to: base + count)
+            write("\"")
+        }
+        write("} ")
+        writeNumber(exemplar.value)
+        if let timestamp = exemplar.timestamp {
+            write(" ")
+            writeNumber(timestamp)
+        }
+        write("\n")
+    }
+
+    /// Writes `value` as the format writes sample values.
+    private mutating func writeNumber(_ value: Double) {
+        reserve(SampleValueText.maximumLength)
+        count += SampleValueText.write(value, for: format, to: base + count)
     }
 
     /// The quantile lines, `_sum` and `_count` of a summary series.

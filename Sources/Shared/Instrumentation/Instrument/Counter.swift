@@ -21,6 +21,9 @@ public final class Counter: Sendable {
     @usableFromInline let words = StripedWords(words: 2)
     @inlinable static var wholeWord: Int { 0 }
     @inlinable static var fractionWord: Int { 1 }
+    /// The latest exemplar, in slots made by the first increment that carries one: a
+    /// plain increment never looks here.
+    let exemplarSlots = AtomicLazyReference<ExemplarSlots>()
 
     init(identity: String) {
         self.identity = identity
@@ -47,6 +50,26 @@ public final class Counter: Sendable {
         } else {
             block[Counter.fractionWord].addDouble(amount)
         }
+    }
+
+    /// Adds `amount` (one by default) and keeps an exemplar of it: `labels` (such as the
+    /// trace id of the request counted), the amount, and `timestamp` in seconds since the
+    /// epoch if given.
+    ///
+    /// The counter keeps only the latest exemplar; OpenMetrics writes it on the `_total`
+    /// line. Throws `MetricsError.invalidExemplar`, and counts nothing, when OpenMetrics
+    /// could not carry the exemplar (see `Exemplar`). Costs more than `inc(by:)`: a lock and
+    /// a copy of the labels; use it for the increments worth an example, not every one.
+    public func inc(by amount: Double = 1, exemplar labels: [String: String], timestamp: Double? = nil) throws {
+        let exemplar = try Exemplar(labels: labels, value: amount, timestamp: timestamp)
+        inc(by: amount)
+        let slots = exemplarSlots.load() ?? exemplarSlots.storeIfNil(ExemplarSlots(count: 1))
+        slots.store(exemplar, at: 0)
+    }
+
+    /// The latest exemplar, or nil when no increment carried one.
+    public var exemplar: Exemplar? {
+        exemplarSlots.load()?.exemplars[0]
     }
 
     /// The current value.

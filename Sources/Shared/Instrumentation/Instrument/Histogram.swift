@@ -26,6 +26,9 @@ public final class Histogram: @unchecked Sendable {
     @usableFromInline let words: StripedWords
     /// Where the sum sits, after the buckets.
     @usableFromInline let sumWord: Int
+    /// The latest exemplar of each bucket, in slots made by the first observation that
+    /// carries one: a plain observation never looks here.
+    let exemplarSlots = AtomicLazyReference<ExemplarSlots>()
 
     init(upperBounds: [Double]) {
         self.upperBounds = upperBounds
@@ -48,6 +51,31 @@ public final class Histogram: @unchecked Sendable {
         let block = words.block()
         block[bucketIndex(for: value)].wrappingAdd(1, ordering: .relaxed)
         block[sumWord].addDouble(value)
+    }
+
+    /// Observes `value` as `observe(_:)` does and keeps it as the exemplar of its bucket,
+    /// with `labels` (such as the trace id of the request timed) and `timestamp` in seconds
+    /// since the epoch if given.
+    ///
+    /// Each bucket keeps its latest exemplar; OpenMetrics writes it on the bucket's line, so
+    /// a dashboard can go from a slow bucket to one slow request. Throws
+    /// `MetricsError.invalidExemplar`, and observes nothing, when OpenMetrics could not carry
+    /// the exemplar (see `Exemplar`). Costs more than `observe(_:)`: a lock and a copy of
+    /// the labels.
+    public func observe(_ value: Double, exemplar labels: [String: String], timestamp: Double? = nil) throws {
+        let exemplar = try Exemplar(labels: labels, value: value, timestamp: timestamp)
+        let bucket = bucketIndex(for: value)
+        let block = words.block()
+        block[bucket].wrappingAdd(1, ordering: .relaxed)
+        block[sumWord].addDouble(value)
+        let slots = exemplarSlots.load() ?? exemplarSlots.storeIfNil(ExemplarSlots(count: sumWord))
+        slots.store(exemplar, at: bucket)
+    }
+
+    /// The latest exemplar of each bucket, the `+Inf` bucket last; nil where none was
+    /// recorded, and empty when no observation carried one.
+    public var exemplars: [Exemplar?] {
+        exemplarSlots.load()?.exemplars ?? []
     }
 
     @inlinable @inline(__always)

@@ -18,6 +18,8 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
     private let clock: any MetricsClock
     private let makeChild: @Sendable (_ identity: String) -> Metric
     private let readChild: @Sendable (Metric) -> SeriesValue
+    /// A child's latest exemplars (see `SeriesSnapshot.exemplars`), for the types that keep them.
+    private let readExemplars: (@Sendable (Metric) -> [Exemplar?])?
     // Every critical section under this lock is short and bounded, whatever the family's
     // size: a lookup, adding a child made beforehand, copying out the table's contents
     // for a collection (a reference to its storage). Creating a child (allocating it,
@@ -32,7 +34,8 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
 
     init(
         name: String, help: String, unit: String?, labelNames: [String], type: MetricType, clock: any MetricsClock,
-        makeChild: @escaping @Sendable (String) -> Metric, readChild: @escaping @Sendable (Metric) -> SeriesValue
+        makeChild: @escaping @Sendable (String) -> Metric, readChild: @escaping @Sendable (Metric) -> SeriesValue,
+        readExemplars: (@Sendable (Metric) -> [Exemplar?])? = nil
     ) {
         self.name = name
         self.help = help
@@ -42,6 +45,7 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
         self.clock = clock
         self.makeChild = makeChild
         self.readChild = readChild
+        self.readExemplars = readExemplars
     }
 
     /// The child for these label values, one per label name in declaration order.
@@ -139,12 +143,13 @@ public final class MetricFamily<Metric: AnyObject & Sendable>: @unchecked Sendab
                         for child in children.indices {
                             // `contents` holds the metric for the whole collection, so it is
                             // lent to `readChild` without a retain and release of its own.
-                            let value = Unmanaged.passUnretained(children[child].metric)._withUnsafeGuaranteedRef {
-                                readChild(unsafeDowncast($0, to: Metric.self))
+                            let (value, exemplars) = Unmanaged.passUnretained(children[child].metric)._withUnsafeGuaranteedRef {
+                                let metric = unsafeDowncast($0, to: Metric.self)
+                                return (readChild(metric), readExemplars?(metric) ?? [])
                             }
                             (series.baseAddress! + Int(ranks[position])).initialize(to: SeriesSnapshot(
                                 labelValues: children[child].labelValues, value: value, created: children[child].created,
-                                identity: pairsStart == nil ? nil : children[child].identity))
+                                exemplars: exemplars, identity: pairsStart == nil ? nil : children[child].identity))
                             position += 1
                         }
                     }

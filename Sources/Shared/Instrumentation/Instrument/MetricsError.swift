@@ -16,6 +16,8 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
     case invalidWindow(metric: String, reason: String)
     case invalidUnit(metric: String, unit: String)
     case conflictingRegistration(metric: String, reason: String)
+    /// An exemplar that OpenMetrics could not carry: the labels as written, and why.
+    case invalidExemplar(String, reason: String)
 
     public var description: String {
         switch self {
@@ -45,6 +47,8 @@ public enum MetricsError: Error, Equatable, CustomStringConvertible {
             return "metric \(metric): unit \(quoted(unit)) must be the suffix of the metric name (name it \(metric)_\(unit)), and contain only [a-zA-Z0-9_]"
         case .conflictingRegistration(let metric, let reason):
             return "metric \(metric) is already registered \(reason); reuse the existing definition or choose another name"
+        case .invalidExemplar(let labels, let reason):
+            return "exemplar \(labels): \(reason)"
         }
     }
 }

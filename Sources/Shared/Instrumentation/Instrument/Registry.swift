@@ -67,7 +67,8 @@ public final class Registry: Sendable {
         let definition = try checked(Definition(name: familyName, type: .counter, help: help, unit: unit, labelNames: labelNames), reserved: nil)
         return try register(definition) {
             MetricFamily(name: familyName, help: help, unit: unit, labelNames: labelNames, type: .counter, clock: clock,
-                         makeChild: { Counter(identity: $0) }, readChild: { .counter($0.value) })
+                         makeChild: { Counter(identity: $0) }, readChild: { .counter($0.value) },
+                         readExemplars: { $0.exemplar.map { [$0] } ?? [] })
         }
     }
 
@@ -103,7 +104,8 @@ public final class Registry: Sendable {
         definition.buckets = bounds
         return try register(definition) {
             MetricFamily(name: name, help: help, unit: unit, labelNames: labelNames, type: .histogram, clock: clock,
-                         makeChild: { _ in Histogram(upperBounds: bounds) }, readChild: { .histogram($0.snapshot) })
+                         makeChild: { _ in Histogram(upperBounds: bounds) }, readChild: { .histogram($0.snapshot) },
+                         readExemplars: { $0.exemplars })
         }
     }
 

@@ -1,0 +1,87 @@
+import XCTest
+
+@testable import Instrumentation
+@testable import TimeSeries
+@testable import Scraping
+
+/// The bounded exemplar buffer, and the scraper filling it from what targets expose.
+final class ExemplarStorageTests: XCTestCase {
+    private func exemplar(_ trace: String, _ value: Double, at timestamp: Int64) -> StoredExemplar {
+        StoredExemplar(labels: LabelSet(["trace_id": trace]), value: value, timestamp: timestamp)
+    }
+
+    func testTheOldestExemplarsArePushedOutWhenFull() throws {
+        let storage = ExemplarStorage(capacity: 3)
+        let a = LabelSet(name: "x_bucket", ["le": "1"]), b = LabelSet(name: "x_bucket", ["le": "+Inf"])
+        XCTAssertEqual(storage.append(exemplar("1", 0.5, at: 1_000), to: a), .stored)
+        XCTAssertEqual(storage.append(exemplar("2", 2, at: 1_000), to: b), .stored)
+        XCTAssertEqual(storage.append(exemplar("3", 0.25, at: 2_000), to: a), .stored)
+        XCTAssertEqual(storage.append(exemplar("4", 3, at: 3_000), to: b), .stored)
+        XCTAssertEqual(storage.count, 3)
+        // "1", the oldest, made room for "4".
+        XCTAssertEqual(storage.select([], from: 0, through: .max), [
+            SeriesExemplars(seriesLabels: b, exemplars: [exemplar("2", 2, at: 1_000), exemplar("4", 3, at: 3_000)]),
+            SeriesExemplars(seriesLabels: a, exemplars: [exemplar("3", 0.25, at: 2_000)]),
+        ])
+    }
+
+    func testRepeatsAreIgnoredAndOlderExemplarsRefused() throws {
+        let storage = ExemplarStorage(capacity: 10)
+        let series = LabelSet(name: "x_total")
+        XCTAssertEqual(storage.append(exemplar("1", 1, at: 5_000), to: series), .stored)
+        XCTAssertEqual(storage.append(exemplar("1", 1, at: 5_000), to: series), .duplicate)
+        XCTAssertEqual(storage.append(exemplar("2", 1, at: 5_000), to: series), .outOfOrder)
+        XCTAssertEqual(storage.append(exemplar("0", 1, at: 4_000), to: series), .outOfOrder)
+        XCTAssertEqual(storage.append(exemplar("2", 1, at: 6_000), to: series), .stored)
+        XCTAssertEqual(storage.count, 2)
+        XCTAssertEqual(ExemplarStorage(capacity: 0).append(exemplar("1", 1, at: 1), to: series), .disabled)
+    }
+
+    func testSelectionBySelectorAndTimeRange() throws {
+        let storage = ExemplarStorage()
+        let checkout = LabelSet(name: "latency_bucket", ["route": "/checkout", "le": "1"])
+        let home = LabelSet(name: "latency_bucket", ["route": "/", "le": "1"])
+        for second in 1...5 {
+            storage.append(exemplar("c\(second)", 0.5, at: Int64(second) * 1_000), to: checkout)
+            storage.append(exemplar("h\(second)", 0.1, at: Int64(second) * 1_000), to: home)
+        }
+        let selected = storage.select(
+            [try LabelMatcher("__name__", .equal, "latency_bucket"), try LabelMatcher("route", .matchesRegex, "/check.*")],
+            from: 2_000, through: 4_000)
+        XCTAssertEqual(selected, [
+            SeriesExemplars(seriesLabels: checkout, exemplars: [exemplar("c2", 0.5, at: 2_000), exemplar("c3", 0.5, at: 3_000), exemplar("c4", 0.5, at: 4_000)]),
+        ])
+        XCTAssertEqual(storage.select([try LabelMatcher("route", .equal, "/nowhere")], from: 0, through: .max), [])
+        XCTAssertEqual(storage.select([], from: 6_000, through: 9_000), [])
+    }
+
+    func testTheScraperStoresExposedExemplarsUnderTheirSeries() throws {
+        let clock = ManualClock(1_700_000_000)
+        let registry = Registry(clock: clock)
+        let latency = try registry.makeHistogram(name: "latency_seconds", help: "Latency.", buckets: [0.5])
+        try latency.observe(0.25, exemplar: ["trace_id": "aaa"], timestamp: 1_699_999_999.5)
+        try latency.observe(3, exemplar: ["trace_id": "bbb"])
+        let store = SeriesStore()
+        let scraper = Scraper(store: store, clock: clock)
+        let target = Scraper.Target(job: "shop", source: RegistryScrapeSource(registry: registry, instance: "shop:1"))
+        XCTAssertTrue(scraper.scrape(target).up)
+        // The same latest exemplars on the next scrape: the timed one is a repeat; the untimed one
+        // takes each scrape's time, as Prometheus stamps it, so it is stored again.
+        clock.advance(by: 15)
+        XCTAssertTrue(scraper.scrape(target).up)
+
+        let bucket = { (le: String) in LabelSet(name: "latency_seconds_bucket", ["le": le, "job": "shop", "instance": "shop:1"]) }
+        XCTAssertEqual(store.exemplars.select([try LabelMatcher("__name__", .equal, "latency_seconds_bucket")], from: 0, through: .max), [
+            SeriesExemplars(seriesLabels: bucket("+Inf"), exemplars: [
+                exemplar("bbb", 3, at: 1_700_000_000_000), exemplar("bbb", 3, at: 1_700_000_015_000),
+            ]),
+            SeriesExemplars(seriesLabels: bucket("0.5"), exemplars: [exemplar("aaa", 0.25, at: 1_699_999_999_500)]),
+        ])
+
+        // The text format carries no exemplars, so a scrape of it stores none.
+        let textStore = SeriesStore()
+        Scraper(store: textStore, clock: clock).scrape(
+            Scraper.Target(job: "shop", source: RegistryScrapeSource(registry: registry, instance: "shop:1", format: .prometheus)))
+        XCTAssertEqual(textStore.exemplars.count, 0)
+    }
+}
