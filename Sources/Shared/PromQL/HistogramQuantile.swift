@@ -2,12 +2,6 @@ import TimeSeries
 
 /// `histogram_quantile` over classic histograms: the φ-quantile from cumulative `le` buckets.
 enum HistogramQuantile {
-    /// One bucket: its upper bound and cumulative count.
-    struct Bucket {
-        let upperBound: Double
-        var count: Double
-    }
-
     /// The φ-quantile of one histogram's buckets, interpolated linearly inside the bucket the
     /// rank falls in, as Prometheus computes it.
     ///
@@ -15,18 +9,11 @@ enum HistogramQuantile {
     /// that fall (which a scrape racing an observation can produce) are raised to the largest
     /// count before them; only then is the total (the +Inf bucket) taken. NaN without a +Inf
     /// bucket, with fewer than two buckets, or with no observations; −Inf for φ < 0, +Inf for φ > 1.
-    static func quantile(_ phi: Double, _ unsorted: [Bucket]) -> Double {
+    static func quantile(_ phi: Double, _ unsorted: [ClassicBucket]) -> Double {
         if phi.isNaN { return .nan }
         if phi < 0 { return -.infinity }
         if phi > 1 { return .infinity }
-        var buckets: [Bucket] = []
-        for bucket in unsorted.sorted(by: { $0.upperBound < $1.upperBound }) {
-            if let last = buckets.last, last.upperBound == bucket.upperBound {
-                buckets[buckets.count - 1].count += bucket.count
-            } else {
-                buckets.append(bucket)
-            }
-        }
+        var buckets = ClassicBucket.sortedAndMerged(unsorted)
         guard let last = buckets.last, last.upperBound == .infinity else { return .nan }
         var highest = -Double.infinity
         for index in buckets.indices {

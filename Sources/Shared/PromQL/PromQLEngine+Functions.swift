@@ -30,6 +30,9 @@ extension Evaluation {
             }))
         case .histogramQuantile:
             return .vector(try histogramQuantile(try scalar(arguments[0], at: time), try vector(arguments[1], at: time), at: time))
+        case .histogramFraction:
+            let lower = try scalar(arguments[0], at: time), upper = try scalar(arguments[1], at: time)
+            return .vector(try histogramFraction(lower: lower, upper: upper, try vector(arguments[2], at: time), at: time))
         case .labelReplace:
             return .vector(try labelReplace(arguments, at: time))
         case .labelJoin:
@@ -206,10 +209,28 @@ extension Evaluation {
         return try unique(result)
     }
 
-    /// `histogram_quantile(φ, buckets)`: the buckets grouped by every label but `le` (the metric
-    /// name included, so two histograms never mix), one quantile per group, without the name.
+    /// `histogram_quantile(φ, buckets)`: one quantile per classic histogram, without the metric name.
     func histogramQuantile(_ phi: Double, _ samples: [EvaluatedSample], at time: Int64) throws -> [EvaluatedSample] {
-        var groups: [LabelSet: [HistogramQuantile.Bucket]] = [:]
+        try unique(classicHistograms(samples).map { histogram in
+            EvaluatedSample(labels: histogram.labels.droppingMetricName, value: HistogramQuantile.quantile(phi, histogram.buckets), timestamp: time)
+        })
+    }
+
+    /// `histogram_fraction(lower, upper, buckets)`: for each classic histogram, the share of its
+    /// observations between `lower` and `upper`, without the metric name.
+    func histogramFraction(lower: Double, upper: Double, _ samples: [EvaluatedSample], at time: Int64) throws -> [EvaluatedSample] {
+        try unique(classicHistograms(samples).map { histogram in
+            EvaluatedSample(
+                labels: histogram.labels.droppingMetricName,
+                value: HistogramFraction.fraction(lower: lower, upper: upper, histogram.buckets), timestamp: time)
+        })
+    }
+
+    /// The classic histograms among `samples`: the `le` buckets grouped by every other label (the
+    /// metric name included, so two histograms never mix), in the order they first appear.
+    /// A sample without an `le` label, or with one that is not a number, is no bucket and is left out.
+    func classicHistograms(_ samples: [EvaluatedSample]) -> [(labels: LabelSet, buckets: [ClassicBucket])] {
+        var groups: [LabelSet: [ClassicBucket]] = [:]
         var order: [LabelSet] = []
         for sample in samples {
             let text = sample.labels["le"]
@@ -218,9 +239,7 @@ extension Evaluation {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(.init(upperBound: bound, count: sample.value))
         }
-        return try unique(order.map { key in
-            EvaluatedSample(labels: key.droppingMetricName, value: HistogramQuantile.quantile(phi, groups[key]!), timestamp: time)
-        })
+        return order.map { ($0, groups[$0]!) }
     }
 
     /// A bucket bound as Go's ParseFloat reads it: `0.5`, `1e3`, `+Inf`, `inf`.

@@ -40,6 +40,8 @@ public struct PromQLEngine: Sendable {
     /// Evaluates a parsed expression at `time` (milliseconds since the epoch).
     public func evaluate(_ expression: PromQLExpression, at time: Int64) throws -> PromQLValue {
         try checkTime(time)
+        // An instant query has no step and no range: step() and range() are 0 in it.
+        let expression = try expression.resolvingDurations(stepMilliseconds: 0, rangeMilliseconds: 0)
         let evaluation = Evaluation(engine: self, start: time, end: time)
         switch try evaluation.evaluate(expression, at: time) {
         case .scalar(let value): return .scalar(value)
@@ -72,6 +74,7 @@ public struct PromQLEngine: Sendable {
         guard type == .scalar || type == .instantVector else {
             throw PromQLError(message: "invalid expression type \"\(type.rawValue)\" for range query, must be Scalar or instant Vector")
         }
+        let expression = try expression.resolvingDurations(stepMilliseconds: step, rangeMilliseconds: end - start)
         let evaluation = Evaluation(engine: self, start: start, end: end)
         var series: [LabelSet: [StoredSample]] = [:]
         var time = start

@@ -26,6 +26,12 @@ public indirect enum PromQLExpression: Sendable {
         public var matchers: [LabelMatcher]
         public var offsetMilliseconds: Int64 = 0
         public var at: Anchor?
+        /// An offset that names `step()` or `range()`, worked out when the query runs
+        /// (`offsetMilliseconds` is 0 until then).
+        public var offsetExpression: PromQLDuration?
+        /// A range selector's range that names `step()` or `range()`, worked out when the query
+        /// runs (the range in milliseconds is 0 until then).
+        public var rangeExpression: PromQLDuration?
     }
 
     /// `[range:step]` with its own `offset` and `@`.
@@ -35,6 +41,11 @@ public indirect enum PromQLExpression: Sendable {
         public var stepMilliseconds: Int64?
         public var offsetMilliseconds: Int64 = 0
         public var at: Anchor?
+        /// The range, step and offset when they name `step()` or `range()`, worked out when the
+        /// query runs (the millisecond fields hold 0, nil and 0 until then).
+        public var rangeExpression: PromQLDuration?
+        public var stepExpression: PromQLDuration?
+        public var offsetExpression: PromQLDuration?
     }
 
     /// What `@` pins an evaluation to.

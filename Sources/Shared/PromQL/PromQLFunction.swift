@@ -21,6 +21,7 @@ public enum PromQLFunction: String, Sendable, CaseIterable {
     case dayOfMonth = "day_of_month", dayOfWeek = "day_of_week", dayOfYear = "day_of_year", daysInMonth = "days_in_month"
     // Whole vectors.
     case histogramQuantile = "histogram_quantile"
+    case histogramFraction = "histogram_fraction"
     case labelReplace = "label_replace", labelJoin = "label_join"
     case absent, scalar, vector, sort
     case sortDesc = "sort_desc"
@@ -45,6 +46,7 @@ public enum PromQLFunction: String, Sendable, CaseIterable {
         case .minute, .hour, .month, .year, .dayOfMonth, .dayOfWeek, .dayOfYear, .daysInMonth:
             ([.instantVector], 1, .instantVector)
         case .histogramQuantile: ([.scalar, .instantVector], 0, .instantVector)
+        case .histogramFraction: ([.scalar, .scalar, .instantVector], 0, .instantVector)
         case .labelReplace: ([.instantVector, .string, .string, .string, .string], 0, .instantVector)
         case .labelJoin: ([.instantVector, .string, .string], -1, .instantVector)
         case .scalar: ([.instantVector], 0, .scalar)
@@ -67,7 +69,6 @@ public enum PromQLFunction: String, Sendable, CaseIterable {
         "histogram_count": "native histograms are not supported by the workbook's PromQL (classic histograms are: use histogram_quantile over _bucket series)",
         "histogram_sum": "native histograms are not supported by the workbook's PromQL (classic histograms are: use the _sum series)",
         "histogram_avg": "native histograms are not supported by the workbook's PromQL (classic histograms are: divide the _sum series by the _count series)",
-        "histogram_fraction": "native histograms are not supported by the workbook's PromQL",
         "histogram_stddev": "native histograms are not supported by the workbook's PromQL",
         "histogram_stdvar": "native histograms are not supported by the workbook's PromQL",
         "mad_over_time": "mad_over_time is an experimental Prometheus function the workbook's PromQL does not support",

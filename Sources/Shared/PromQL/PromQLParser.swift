@@ -203,40 +203,41 @@ public enum PromQLParser {
             while true {
                 if isSymbol("[") {
                     let bracket = advance()
-                    let range = try durationValue("a range such as 5m")
+                    let range = try positiveDuration("a range such as 5m")
                     if isSymbol(":") {
                         _ = advance()
-                        let step: Int64? = isSymbol("]") ? nil : try durationValue("a subquery step such as 1m")
+                        let step: ParsedDuration? = isSymbol("]") ? nil : try positiveDuration("a subquery step such as 1m")
                         try expect("]", "to close the subquery")
                         guard type == .instantVector || type == .scalar else {
                             throw error("subquery is only allowed on instant vector, got \(type.rawValue)", at: bracket)
                         }
-                        guard range > 0 else { throw error("the subquery's range must be positive", at: bracket) }
-                        if let step, step <= 0 { throw error("the subquery's step must be positive", at: bracket) }
+                        guard range.milliseconds > 0 || range.expression != nil else { throw error("the subquery's range must be positive", at: bracket) }
+                        if let step, step.milliseconds <= 0, step.expression == nil { throw error("the subquery's step must be positive", at: bracket) }
                         if case .vectorSelector = expression {} else if case .parentheses = expression {} else if case .call = expression {} else if case .aggregation = expression {} else if case .binary = expression {
                             throw error("subquery on a binary expression needs parentheses: (a + b)[5m:1m]", at: bracket)
                         }
-                        expression = .subquery(expression, .init(rangeMilliseconds: range, stepMilliseconds: step))
+                        var subquery = PromQLExpression.Subquery(rangeMilliseconds: range.milliseconds, stepMilliseconds: step?.expression == nil ? step?.milliseconds : nil)
+                        subquery.rangeExpression = range.expression
+                        subquery.stepExpression = step?.expression
+                        expression = .subquery(expression, subquery)
                         type = .rangeVector
                     } else {
                         try expect("]", "to close the range")
-                        guard case .vectorSelector(let selector) = expression, selector.offsetMilliseconds == 0, selector.at == nil else {
+                        guard case .vectorSelector(var selector) = expression, selector.offsetMilliseconds == 0, selector.offsetExpression == nil, selector.at == nil else {
                             throw error("ranges only allowed for vector selectors", at: bracket)
                         }
-                        guard range > 0 else { throw error("the range must be positive: [0s] selects nothing", at: bracket) }
-                        expression = .matrixSelector(selector, rangeMilliseconds: range)
+                        guard range.milliseconds > 0 || range.expression != nil else { throw error("the range must be positive: [0s] selects nothing", at: bracket) }
+                        selector.rangeExpression = range.expression
+                        expression = .matrixSelector(selector, rangeMilliseconds: range.milliseconds)
                         type = .rangeVector
                     }
                 } else if isKeyword("offset") {
                     let keyword = advance()
-                    var sign: Int64 = 1
-                    if isSymbol("-") || isSymbol("+") {
-                        if case .symbol("-") = advance().kind { sign = -1 }
-                    }
-                    let amount = try durationValue("a duration after offset") * sign
-                    try modify(&expression, at: keyword) { offset, _ in
-                        guard offset == 0 else { throw error("offset may not be set multiple times", at: keyword) }
-                        offset = amount
+                    let amount = try offsetDuration()
+                    try modify(&expression, at: keyword) { offset, offsetExpression, _ in
+                        guard offset == 0, offsetExpression == nil else { throw error("offset may not be set multiple times", at: keyword) }
+                        offset = amount.milliseconds
+                        offsetExpression = amount.expression
                     }
                 } else if isSymbol("@") {
                     let at = advance()
@@ -266,7 +267,7 @@ public enum PromQLParser {
                         }
                         anchor = .time(Int64(milliseconds.rounded()))
                     }
-                    try modify(&expression, at: at) { _, existing in
+                    try modify(&expression, at: at) { _, _, existing in
                         guard existing == nil else { throw error("@ <timestamp> may not be set multiple times", at: at) }
                         existing = anchor
                     }
@@ -276,20 +277,20 @@ public enum PromQLParser {
             }
         }
 
-        /// Changes the offset and `@` of the selector or subquery `expression` is (or wraps in parentheses).
+        /// Changes the offset (milliseconds or expression) and `@` of the selector or subquery `expression` is (or wraps in parentheses).
         func modify(
             _ expression: inout PromQLExpression, at token: PromQLLexer.Token,
-            _ change: (inout Int64, inout PromQLExpression.Anchor?) throws -> Void
+            _ change: (inout Int64, inout PromQLDuration?, inout PromQLExpression.Anchor?) throws -> Void
         ) throws {
             switch expression {
             case .vectorSelector(var selector):
-                try change(&selector.offsetMilliseconds, &selector.at)
+                try change(&selector.offsetMilliseconds, &selector.offsetExpression, &selector.at)
                 expression = .vectorSelector(selector)
             case .matrixSelector(var selector, let range):
-                try change(&selector.offsetMilliseconds, &selector.at)
+                try change(&selector.offsetMilliseconds, &selector.offsetExpression, &selector.at)
                 expression = .matrixSelector(selector, rangeMilliseconds: range)
             case .subquery(let inner, var subquery):
-                try change(&subquery.offsetMilliseconds, &subquery.at)
+                try change(&subquery.offsetMilliseconds, &subquery.offsetExpression, &subquery.at)
                 expression = .subquery(inner, subquery)
             default:
                 throw error("offset and @ apply to selectors and subqueries only", at: token)
@@ -368,6 +369,9 @@ public enum PromQLParser {
                 throw error("holt_winters was renamed double_exponential_smoothing in Prometheus 3 (use --prometheus 2 for the old name)", at: token)
             }
             if function == .doubleExponentialSmoothing, semantics == .prometheus2 { function = .holtWinters }
+            if function == .histogramFraction, semantics == .prometheus2 {
+                throw error("histogram_fraction over classic _bucket series needs Prometheus 3.4 or later (Prometheus 2 has it for native histograms only, which the workbook does not support)", at: token)
+            }
             _ = advance()
             var arguments: [(PromQLExpression, PromQLType, PromQLLexer.Token)] = []
             if !isSymbol(")") {

@@ -15,6 +15,9 @@
 /// - `atan2` drops the metric name like the other arithmetic operators, and `stddev`/`stdvar`
 ///   of a lone NaN or infinity are NaN, not 0 (Prometheus 3.14's PromQL test data,
 ///   operators.test and aggregators.test).
+/// - `histogram_fraction` reads classic `_bucket` series in Prometheus 3 (CHANGELOG 3.4.0, #16095).
+/// - Ranges, subquery steps and offsets may be duration expressions in Prometheus 3:
+///   `x[5m+1m]`, `x offset (1h/2)`, `x[step()]` (on by default since 3.14.0, #19033).
 /// - A comparison whose one-to-one or group_left match is ambiguous fails even when the
 ///   comparison would drop the pairs (CHANGELOG 3.9.0, #17668).
 public enum PromQLSemantics: String, Sendable, CaseIterable {
