@@ -66,7 +66,11 @@ let package = Package(
 
         // The `lesson` command. It links no lesson: it builds the one it needs in
         // Sources/Lessons and starts it as a child process.
-        .executableTarget(name: "LessonRunner", dependencies: engine + ["WorkbookKit"], path: "Sources/LessonRunner"),
+        // The runner; it links lesson 11's rules, which `serve all` records as the stack does.
+        .executableTarget(
+            name: "LessonRunner", dependencies: engine + ["WorkbookKit", "PrometheusAPI", "WebConsole", "Lesson11AlertsAndSlos"],
+            path: "Sources/LessonRunner"
+        ),
 
         // What the tests share: running processes and finding the real tools (promtool, python3).
         .target(name: "TestSupport", dependencies: engine + ["WorkbookKit"], path: "Tests/TestSupport"),

@@ -3,10 +3,15 @@ import Platform
 import Instrumentation
 import HTTP
 import Scraping
+import PromQL
+import PrometheusAPI
+import WebConsole
 import WorkbookKit
+import Lesson11AlertsAndSlos
 
-/// `lesson serve [N|all] [--host H] [--port P]`: keep lesson demos running with simulated
-/// traffic and serve their metrics on `/metrics` (port 3001 unless told otherwise).
+/// `lesson serve [N|all] [--host H] [--port P] [--scrape-interval D] [--retention D] [--prometheus 2|3]`:
+/// keep lesson demos running with simulated traffic and serve their metrics on `/metrics`
+/// (port 3001 unless told otherwise).
 ///
 /// One lesson: its program serves directly. All of them: each lesson's program serves on
 /// a private loopback port, and this command answers on the public one, merging their
@@ -15,6 +20,12 @@ import WorkbookKit
 /// exposition is negotiated as a single lesson's is: a scraper that asks for OpenMetrics
 /// (Prometheus does) gets the lessons' OpenMetrics merged, units, `_created` and exemplars
 /// included; anyone else gets text 0.0.4.
+///
+/// `serve all` is also a small Prometheus: it scrapes its own `/metrics` every
+/// `--scrape-interval` (5 s), keeps `--retention` (1 h) of it (`ServeHistory`), answers the
+/// read side of Prometheus's HTTP API under `/api/v1` (so Grafana's Prometheus data source
+/// works against it), and draws the stack's dashboards for people at `/` (`WebConsole`; a
+/// request for `/` that does not accept HTML goes to the lesson service, as `lesson load`'s do).
 struct ServeCommand {
     let arguments: ArraySlice<String>
     /// Starts a lesson's program with flags; quietly (its standard output discarded) when asked.
@@ -28,6 +39,7 @@ struct ServeCommand {
             words.removeFirst()
         }
         var host = "127.0.0.1", port: UInt16 = 3001
+        var history = HistorySettings()
         while let flag = words.popFirst() {
             guard let value = words.popFirst() else { return fail("\(flag) needs a value") }
             switch flag {
@@ -35,9 +47,19 @@ struct ServeCommand {
             case "--port":
                 guard let number = UInt16(value) else { return fail("--port takes a number from 0 to 65535, not \(value)") }
                 port = number
-            default: return fail("unknown option \(flag) (use --host H, --port P)")
+            case "--scrape-interval", "--retention":
+                guard let milliseconds = PromQLParser.duration(value) ?? Double(value).flatMap({ $0.isFinite && $0 > 0 && $0 < 1e9 ? Int64($0 * 1000) : nil }),
+                      milliseconds >= 100 else {
+                    return fail("\(flag) takes a duration such as 5s or 1h (at least 100ms), not \(value)")
+                }
+                if flag == "--retention" { history.retention = Double(milliseconds) / 1000 } else { history.interval = Double(milliseconds) / 1000 }
+            case "--prometheus":
+                guard let semantics = PromQLSemantics(rawValue: value) else { return fail("--prometheus takes 2 or 3") }
+                history.semantics = semantics
+            default: return fail("unknown option \(flag) (use --host H, --port P, --scrape-interval D, --retention D, --prometheus 2|3)")
             }
         }
+        guard history.retention >= history.interval else { return fail("--retention must be at least --scrape-interval") }
         if which != "all" {
             guard let lesson = Workbook.lesson(named: which) else {
                 return fail("no lesson \"\(which)\"; there are \(Workbook.lessons.count) (`swift run lesson list` shows them)")
@@ -45,10 +67,17 @@ struct ServeCommand {
             guard let process = start(lesson, ["--serve", "--host", host, "--port", String(port)], false) else { return 1 }
             return forwardTerminationAndWait(for: [process])
         }
-        return serveAll(host: host, port: port)
+        return serveAll(host: host, port: port, settings: history)
     }
 
-    private func serveAll(host: String, port: UInt16) -> Int32 {
+    /// How `serve all` keeps and answers its own history.
+    struct HistorySettings {
+        var interval = 5.0
+        var retention = 3600.0
+        var semantics = PromQLSemantics.prometheus3
+    }
+
+    private func serveAll(host: String, port: UInt16, settings: HistorySettings) -> Int32 {
         LessonPrograms.prepareAll()
         var children: [LessonSupervisor.Child] = []
         for lesson in Workbook.lessons {
@@ -66,17 +95,29 @@ struct ServeCommand {
         guard !children.isEmpty else { return fail("no lesson could be started", status: 1) }
         let supervisor = LessonSupervisor(children: children, start: start)
         // Proxied requests to the lesson service may be slow; they get at most half the
-        // handler threads, so /metrics is always answered.
-        let limits = HTTPServerLimits(handlerThreads: 16)
+        // handler threads, so /metrics is always answered. POST is for the query API's forms.
+        let limits = HTTPServerLimits(maxBodyBytes: 64 * 1024, handlerThreads: 16, methods: ["GET", "HEAD", "POST"])
         let service = children.first { $0.lesson.number == 10 }.map {
             HTTPProxy(origin: "http://127.0.0.1:\($0.port)", maxConcurrent: limits.handlerThreads / 2)
         }
         let sources = supervisor.sources
         let reported = Locked<Set<String>>([])
+        let history = Locked<ServeHistory?>(nil)
+        let api = Locked<PrometheusAPIEndpoint?>(nil)
+        let console = Self.console(scrapeInterval: settings.interval)
         let server = HTTPServer(host: host, port: port, limits: limits) { request in
             if request.path == "/metrics" {
                 let format = MetricsEndpoint.format(forAccept: request.headers["Accept"], offering: ExpositionFormat.allCases)
-                return Self.mergedMetrics(sources, format: format, reported: reported, supervisor: supervisor)
+                return Self.mergedMetrics(sources, format: format, reported: reported, supervisor: supervisor, history: history.withLock { $0 })
+            }
+            if let answer = api.withLock({ $0 })?.handle(request) { return answer }
+            guard request.method != "POST" else {
+                var refusal = HTTPResponse.text("POST is for the query API under /api/v1; \(request.path) answers GET and HEAD\n", status: 405)
+                refusal.headers["Allow"] = "GET, HEAD"
+                return refusal
+            }
+            if request.path != "/" || request.headers["Accept"]?.contains("text/html") == true, let page = console?.handle(request) {
+                return page
             }
             guard let service else { return HTTPResponse.notFound(request) }
             return service.forward(request)
@@ -88,16 +129,45 @@ struct ServeCommand {
             supervisor.stopAll()
             return fail("\(error)", status: 1)
         }
+        // The history scrapes this server as Prometheus would: over HTTP, asking for OpenMetrics.
+        let scrapeHost = ["0.0.0.0", "::", "[::]"].contains(host) ? "127.0.0.1" : host
+        let kept = ServeHistory(
+            url: "http://\(scrapeHost):\(server.port)/metrics", interval: settings.interval, retention: settings.retention,
+            rules: WorkbookRules.recording.map { ($0.record, $0.expr) }, semantics: settings.semantics)
+        var engine = PromQLEngine(store: kept.store, semantics: settings.semantics)
+        engine.timeoutSeconds = 30
+        api.withLock { $0 = PrometheusAPIEndpoint(engine: engine, metadata: kept, targets: kept) }
+        history.withLock { $0 = kept }
+        do {
+            try kept.start()
+        } catch {
+            printError("lesson serve: the history could not start (\(error)); /metrics is served, the query API has no data")
+        }
         print("Serving every lesson's metrics on \(server.url)/metrics (each sample labelled lesson=\"NN-slug\"); Ctrl-C stops.")
+        print("Keeping \(ServeHistory.duration(settings.retention)) of its own scrapes, one every \(ServeHistory.duration(settings.interval)): at most \(Int(settings.retention / settings.interval) + 2) samples a series, in memory (Prometheus \(settings.semantics.rawValue) semantics).")
+        print("Dashboards: \(server.url)/   Prometheus API: \(server.url)/api/v1/query (Grafana's Prometheus data source works against \(server.url)).")
         fflush(nil)
         server.runUntilTerminated()
+        kept.stop()
         supervisor.stopAll()
         return 0
     }
 
+    /// The web console over the stack's dashboards, when the workbook's folder is at hand.
+    private static func console(scrapeInterval: Double) -> WebConsole? {
+        guard let root = PackageRoot.url?.path else { return nil }
+        let directory = root + "/stack/grafana/dashboards"
+        let lessons = Workbook.lessons.map {
+            ConsoleLesson(number: $0.number, slug: $0.slug, title: $0.title,
+                          dashboard: $0.dashboard.flatMap { WebConsole.dashboardName(titled: $0, in: directory) })
+        }
+        return WebConsole(lessons: lessons, dashboardsDirectory: directory, scrapeIntervalSeconds: scrapeInterval)
+    }
+
     /// Every lesson's exposition, fetched now in `format` and merged in it.
     private static func mergedMetrics(
-        _ sources: [(lesson: String, url: String)], format: ExpositionFormat, reported: Locked<Set<String>>, supervisor: LessonSupervisor
+        _ sources: [(lesson: String, url: String)], format: ExpositionFormat, reported: Locked<Set<String>>, supervisor: LessonSupervisor,
+        history: ServeHistory?
     ) -> HTTPResponse {
         var merged: [ExpositionMerger.Source] = []
         var answered: [String: Bool] = [:]
@@ -121,6 +191,7 @@ struct ServeCommand {
             name: "workbook_lesson_up", type: .gauge, help: "Whether the lesson's program answered this scrape (1) or not (0).",
             samples: sources.map { ScrapedSample(name: "workbook_lesson_up", labels: ["lesson": $0.lesson], value: answered[$0.lesson] == true ? 1 : 0) })
         merged.append(ExpositionMerger.Source(labels: [:], families: [up]))
+        history?.noteFamilies(merged.flatMap(\.families))
         let (text, conflicts) = ExpositionMerger.merge(merged, format: format)
         for conflict in conflicts where reported.withLock({ $0.insert(conflict).inserted }) {
             printError("lesson serve: \(conflict)")

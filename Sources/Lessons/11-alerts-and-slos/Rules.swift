@@ -1,12 +1,12 @@
 /// The workbook's recording and alerting rules, as written in
 /// stack/prometheus/rules/workbook.rules.yml (a lesson test checks that the two agree).
-enum WorkbookRules {
+public enum WorkbookRules {
     /// A recording rule: the query's answer is stored under a new metric name at every evaluation.
-    struct RecordingRule: Sendable {
+    public struct RecordingRule: Sendable {
         /// The name the result is stored under, `level:metric:operations`.
-        let record: String
+        public let record: String
         /// The PromQL expression evaluated.
-        let expr: String
+        public let expr: String
     }
 
     /// An alerting rule: while its query returns a series, an alert is pending; once it has
@@ -38,7 +38,7 @@ enum WorkbookRules {
     static let availabilityObjective = 0.999
 
     /// The recording rules, in the order Prometheus evaluates them.
-    static let recording: [RecordingRule] = [
+    public static let recording: [RecordingRule] = [
         RecordingRule(record: "job:http_requests:rate5m", expr: "sum by (job, lesson) (rate(http_requests_total[5m]))"),
         RecordingRule(record: "job:http_request_errors:rate5m", expr: #"sum by (job, lesson) (rate(http_requests_total{code=~"5.."}[5m]))"#),
         RecordingRule(record: "job:http_request_errors:ratio_rate5m", expr: "job:http_request_errors:rate5m / job:http_requests:rate5m"),

@@ -131,6 +131,8 @@ final class Evaluation {
     let start: Int64
     let end: Int64
     private var samplesLoaded = 0
+    /// What each selector (its matchers, spelled out) found in the store, read once.
+    private var selections: [String: [(labels: LabelSet, samples: [StoredSample])]] = [:]
     private let deadline: Double
 
     init(engine: PromQLEngine, start: Int64, end: Int64) {
@@ -220,10 +222,28 @@ final class Evaluation {
 
     // MARK: Selectors
 
+    /// The series `matchers` select, with their samples in `[from, through]`. The store is read
+    /// once per selector for the whole evaluation, so a range query's steps (and a subquery's)
+    /// slice the same series instead of searching the store again at every step.
+    private func select(_ matchers: [LabelMatcher], from: Int64, through: Int64) -> [(labels: LabelSet, samples: ArraySlice<StoredSample>)] {
+        let key = matchers.map(\.description).joined(separator: ",")
+        let all: [(labels: LabelSet, samples: [StoredSample])]
+        if let cached = selections[key] {
+            all = cached
+        } else {
+            all = engine.store.select(matchers)
+            selections[key] = all
+        }
+        return all.compactMap { series in
+            let window = SeriesStore.window(of: series.samples, from: from, through: through)
+            return window.isEmpty ? nil : (series.labels, window)
+        }
+    }
+
     func instant(_ selector: PromQLExpression.Selector, at time: Int64) throws -> [EvaluatedSample] {
         let reference = reference(selector.at, offset: selector.offsetMilliseconds, at: time)
         let from = reference - engine.lookbackMilliseconds + (leftOpen ? 1 : 0)
-        let selected = engine.store.select(selector.matchers, from: from, through: reference)
+        let selected = select(selector.matchers, from: from, through: reference)
         try load(selected.count)
         return selected.compactMap { series in
             guard let newest = series.samples.last, !newest.isStale else { return nil }
@@ -236,7 +256,7 @@ final class Evaluation {
         let reference = reference(selector.at, offset: selector.offsetMilliseconds, at: time)
         let from = reference - range + (leftOpen ? 1 : 0)
         var series: [RangeSeries] = []
-        for found in engine.store.select(selector.matchers, from: from, through: reference) {
+        for found in select(selector.matchers, from: from, through: reference) {
             let samples = found.samples.filter { !$0.isStale }
             try load(samples.count)
             if !samples.isEmpty { series.append(RangeSeries(labels: found.labels, samples: samples)) }

@@ -22,11 +22,35 @@ public struct StoredSample: Sendable, Equatable {
 ///
 /// Each series (a `LabelSet`) holds its samples in time order. Like Prometheus it refuses
 /// a sample older than the newest one of its series (out of order) and ignores an exact
-/// duplicate. It is small and linear on purpose: a learner can read all of it.
+/// duplicate. It is small on purpose: a learner can read all of it. Beside the series it
+/// keeps one index, the series of each metric name, so a selector that names its metric
+/// (almost every one) looks only at that metric's series.
 /// Exemplars sit beside the samples in `exemplars`, read back per series with
 /// `exemplars.select(_:from:through:)`, the data of Prometheus's `/api/v1/query_exemplars`.
 public final class SeriesStore: Sendable {
-    private let series = Locked<[LabelSet: [StoredSample]]>([:])
+    private let series = Locked(Contents())
+
+    /// The series, and which series each metric name has.
+    private struct Contents {
+        var samples: [LabelSet: [StoredSample]] = [:]
+        var byName: [String: Set<LabelSet>] = [:]
+
+        subscript(labels: LabelSet) -> [StoredSample]? {
+            get { samples[labels] }
+            set {
+                if newValue == nil {
+                    guard samples.removeValue(forKey: labels) != nil else { return }
+                    let name = labels.metricName
+                    byName[name]?.remove(labels)
+                    if byName[name]?.isEmpty == true { byName[name] = nil }
+                } else {
+                    if samples.updateValue(newValue!, forKey: labels) == nil { byName[labels.metricName, default: []].insert(labels) }
+                }
+            }
+        }
+
+        var count: Int { samples.count }
+    }
     /// The exemplars scraped with the samples, in a bounded buffer of their own (see `ExemplarStorage`).
     public let exemplars: ExemplarStorage
 
@@ -45,7 +69,8 @@ public final class SeriesStore: Sendable {
                     return last.value.bitPattern == value.bitPattern
                 }
             }
-            series[labels, default: []].append(StoredSample(timestamp: timestamp, value: value))
+            if series.samples[labels] == nil { series[labels] = [] }
+            series.samples[labels]!.append(StoredSample(timestamp: timestamp, value: value))
             return true
         }
     }
@@ -57,7 +82,8 @@ public final class SeriesStore: Sendable {
     public func append(_ labels: LabelSet, samples: [StoredSample]) -> Int {
         series.withLock { series in
             var refused = 0
-            var stored = series.removeValue(forKey: labels) ?? []
+            let existing = series.samples.removeValue(forKey: labels)
+            var stored = existing ?? []
             stored.reserveCapacity(stored.count + samples.count)
             for sample in samples {
                 if let last = stored.last {
@@ -69,7 +95,8 @@ public final class SeriesStore: Sendable {
                 }
                 stored.append(sample)
             }
-            series[labels] = stored
+            series.samples[labels] = stored
+            if existing == nil { series.byName[labels.metricName, default: []].insert(labels) }
             return refused
         }
     }
@@ -79,22 +106,58 @@ public final class SeriesStore: Sendable {
         append(labels, timestamp: timestamp, value: StoredSample.staleNaN)
     }
 
-    /// Every series whose labels satisfy all `matchers`, with its samples in `[start, end]`
-    /// (milliseconds, both inclusive), sorted by labels. Series with no sample there are left out.
-    public func select(_ matchers: [LabelMatcher], from start: Int64, through end: Int64) -> [(labels: LabelSet, samples: [StoredSample])] {
-        let matching = series.withLock { series in
-            series.filter { entry in matchers.allSatisfy { $0.matches(entry.key[$0.name]) } }
+    /// Forgets every sample older than `cutoff` (milliseconds), and every series left with
+    /// none: what keeps a store that is appended to for hours within a retention window.
+    /// Returns how many samples were removed.
+    @discardableResult
+    public func removeSamples(before cutoff: Int64) -> Int {
+        series.withLock { series in
+            var removed = 0
+            for (labels, samples) in series.samples {
+                let keep = Self.firstIndex(in: samples, atOrAfter: cutoff)
+                guard keep > 0 else { continue }
+                removed += keep
+                series[labels] = keep == samples.count ? nil : Array(samples[keep...])
+            }
+            return removed
         }
-        return matching.compactMap { labels, samples -> (labels: LabelSet, samples: [StoredSample])? in
-            let first = firstIndex(in: samples, atOrAfter: start)
-            let last = end == .max ? samples.count : firstIndex(in: samples, atOrAfter: end + 1)
-            guard first < last else { return nil }
-            return (labels, Array(samples[first..<last]))
+    }
+
+    /// How many series and samples the store holds now.
+    public var size: (series: Int, samples: Int) {
+        series.withLock { series in (series.count, series.samples.values.reduce(0) { $0 + $1.count }) }
+    }
+
+    /// Every series whose labels satisfy all `matchers`, with all its samples (shared, not
+    /// copied), sorted by labels: what a query that looks at many times reads once.
+    public func select(_ matchers: [LabelMatcher]) -> [(labels: LabelSet, samples: [StoredSample])] {
+        series.withLock { series -> [(labels: LabelSet, samples: [StoredSample])] in
+            let named = matchers.first { $0.name == LabelSet.metricNameLabel && $0.kind == .equal }
+            let candidates: any Sequence<LabelSet> = named.map { series.byName[$0.value] ?? [] } ?? Array(series.samples.keys)
+            return candidates.compactMap { labels in
+                matchers.allSatisfy { $0.matches(labels[$0.name]) } ? (labels, series.samples[labels]!) : nil
+            }
         }
         .sorted { $0.labels < $1.labels }
     }
 
-    private func firstIndex(in samples: [StoredSample], atOrAfter timestamp: Int64) -> Int {
+    /// Every series whose labels satisfy all `matchers`, with its samples in `[start, end]`
+    /// (milliseconds, both inclusive), sorted by labels. Series with no sample there are left out.
+    public func select(_ matchers: [LabelMatcher], from start: Int64, through end: Int64) -> [(labels: LabelSet, samples: [StoredSample])] {
+        select(matchers).compactMap { labels, samples -> (labels: LabelSet, samples: [StoredSample])? in
+            let window = Self.window(of: samples, from: start, through: end)
+            return window.isEmpty ? nil : (labels, Array(window))
+        }
+    }
+
+    /// The samples of `samples` (in time order) in `[start, end]`, milliseconds, both inclusive.
+    public static func window(of samples: [StoredSample], from start: Int64, through end: Int64) -> ArraySlice<StoredSample> {
+        let first = firstIndex(in: samples, atOrAfter: start)
+        let last = end == .max ? samples.count : firstIndex(in: samples, atOrAfter: end + 1)
+        return first < last ? samples[first..<last] : []
+    }
+
+    private static func firstIndex(in samples: [StoredSample], atOrAfter timestamp: Int64) -> Int {
         var low = 0, high = samples.count
         while low < high {
             let middle = (low + high) / 2
