@@ -207,9 +207,6 @@ final class AnchoredRegexTests: XCTestCase {
     /// the same labels from `label_replace`; the engine runs in Prometheus 2 mode, and no value holds
     /// a line feed (where Prometheus 2 and 3 differ).
     func testMatchersAgreeWithRealPrometheus() throws {
-        let folder = NSTemporaryDirectory() + "regex-differential-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let time = (Int64(Date().timeIntervalSince1970) / 60 - 120) * 60_000
         let store = SeriesStore()
         var openMetrics = "# TYPE m gauge\n"
@@ -224,11 +221,7 @@ final class AnchoredRegexTests: XCTestCase {
             openMetrics += "m{\(labelText)} \(index) \(time / 1000)\n"
         }
         openMetrics += "# EOF\n"
-        try openMetrics.write(toFile: folder + "/data.om", atomically: true, encoding: .utf8)
-        let backfill = try runProcess(try RealTools.promtool(), ["tsdb", "create-blocks-from", "openmetrics", folder + "/data.om", folder + "/blocks"])
-        XCTAssertEqual(backfill.status, 0, backfill.stderr)
-        let prometheus = try RealPrometheus(
-            config: "global:\n  evaluation_interval: 1m\n", storage: folder + "/blocks", extraArguments: ["--storage.tsdb.retention.time=100y"])
+        let prometheus = try RealPrometheus.backfilled(openMetrics: openMetrics)
         defer { prometheus.stop() }
         let engine = PromQLEngine(store: store, semantics: .prometheus2)
 

@@ -157,16 +157,7 @@ final class PromQLDifferentialTests: XCTestCase {
 
     func testTheEngineAnswersLikePrometheus() throws {
         let dataset = DifferentialDataset(seed: 20_261_125)
-        let folder = NSTemporaryDirectory() + "promql-differential-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try dataset.openMetrics.write(toFile: folder + "/data.om", atomically: true, encoding: .utf8)
-        let backfill = try runProcess(try RealTools.promtool(), ["tsdb", "create-blocks-from", "openmetrics", folder + "/data.om", folder + "/blocks"])
-        XCTAssertEqual(backfill.status, 0, backfill.stderr)
-
-        let prometheus = try RealPrometheus(
-            config: "global:\n  evaluation_interval: 1m\n", storage: folder + "/blocks",
-            extraArguments: ["--storage.tsdb.retention.time=100y"])
+        let prometheus = try RealPrometheus.backfilled(openMetrics: dataset.openMetrics)
         defer { prometheus.stop() }
 
         // The binary here is Prometheus 2.42, so the engine answers by Prometheus 2's rules.

@@ -425,14 +425,7 @@ final class PrometheusAPITests: XCTestCase {
     /// (result series compared as sets), the same timestamps, values within 1e-9 relative.
     func testAnswersLikeTheRealPrometheus() throws {
         let dataset = DifferentialDataset(seed: 20_261_212)
-        let folder = NSTemporaryDirectory() + "api-differential-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try dataset.openMetrics.write(toFile: folder + "/data.om", atomically: true, encoding: .utf8)
-        let backfill = try runProcess(try RealTools.promtool(), ["tsdb", "create-blocks-from", "openmetrics", folder + "/data.om", folder + "/blocks"])
-        XCTAssertEqual(backfill.status, 0, backfill.stderr)
-        let prometheus = try RealPrometheus(
-            config: "global:\n  evaluation_interval: 1m\n", storage: folder + "/blocks", extraArguments: ["--storage.tsdb.retention.time=100y"])
+        let prometheus = try RealPrometheus.backfilled(openMetrics: dataset.openMetrics)
         defer { prometheus.stop() }
         // Waits until it is ready.
         _ = try prometheus.getJSON(["/api/v1/status/buildinfo"])

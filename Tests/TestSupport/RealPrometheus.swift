@@ -10,10 +10,13 @@ public final class RealPrometheus {
     public let folder: String
     private let process: Process
     private let log: FileHandle
+    /// A folder of the caller's to delete with the server's own (the backfilled blocks).
+    private let alsoRemove: String?
 
     /// Starts `prometheus` with `config` (YAML text) on loopback, storing in `storage`
     /// (a fresh folder when nil), with `extraArguments`; throws a skip when it is not installed.
-    public init(config: String, storage: String? = nil, extraArguments: [String] = []) throws {
+    public init(config: String, storage: String? = nil, extraArguments: [String] = [], removing alsoRemove: String? = nil) throws {
+        self.alsoRemove = alsoRemove
         let binary = try RealTools.prometheus()
         folder = NSTemporaryDirectory() + "prometheus-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -33,8 +36,28 @@ public final class RealPrometheus {
         try process.run()
     }
 
+    /// A Prometheus holding exactly the samples of `openMetrics` (an OpenMetrics text whose
+    /// samples all carry timestamps): written to a file in a fresh folder, turned into blocks
+    /// by `promtool tsdb create-blocks-from openmetrics`, and served with no retention limit.
+    /// Throws a skip when promtool or prometheus is missing, and fails when the backfill does.
+    public static func backfilled(openMetrics: String) throws -> RealPrometheus {
+        let folder = NSTemporaryDirectory() + "backfill-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try openMetrics.write(toFile: folder + "/data.om", atomically: true, encoding: .utf8)
+        let backfill = try runProcess(try RealTools.promtool(), ["tsdb", "create-blocks-from", "openmetrics", folder + "/data.om", folder + "/blocks"])
+        guard backfill.status == 0 else { throw BackfillFailed(description: "promtool could not backfill: \(backfill.stdout)\(backfill.stderr)") }
+        return try RealPrometheus(
+            config: "global:\n  evaluation_interval: 1m\n", storage: folder + "/blocks", extraArguments: ["--storage.tsdb.retention.time=100y"],
+            removing: folder)
+    }
+
+    struct BackfillFailed: Error, CustomStringConvertible {
+        let description: String
+    }
+
     deinit {
         stop()
+        if let alsoRemove { try? FileManager.default.removeItem(atPath: alsoRemove) }
     }
 
     /// Stops the server and waits for it.
