@@ -44,12 +44,19 @@ final class ServeHistory: Sendable {
     func start() throws {
         let started = try JoinableThread { [self] in
             var nextTrim = 0.0
+            var announced = false
+            let startedAt = SystemClock.monotonicSeconds()
             var recorded: [Set<LabelSet>] = Array(repeating: [], count: rules.count)
             while running.withLock({ $0 }) {
                 let began = SystemClock.monotonicSeconds()
                 let report = scraper.scrape(target)
                 lastReport.withLock { $0 = report }
                 evaluateRules(at: report.timestamp, recorded: &recorded)
+                // Once the lessons have had time to start, what the window will hold.
+                if !announced, began - startedAt >= 10 {
+                    announced = true
+                    announceBound()
+                }
                 if began >= nextTrim {
                     store.removeSamples(before: report.timestamp - Int64(retention * 1000))
                     nextTrim = began + min(30, retention / 4)
@@ -90,6 +97,15 @@ final class ServeHistory: Sendable {
     func noteFamilies(_ families: [ScrapedFamily]) {
         let found = families.map { MetricMetadata(name: $0.name, type: $0.type.rawValue, help: $0.help ?? "", unit: $0.unit ?? "") }
         metadata.withLock { $0 = found }
+    }
+
+    /// Says, ten seconds in, what the window will hold for the series seen so far:
+    /// the bound the history's memory grows to (more only if the lessons expose more series).
+    private func announceBound() {
+        let (series, samples) = bound
+        let mebibytes = Double(samples * MemoryLayout<StoredSample>.stride) / 1_048_576
+        print("History: \(series) series so far; the window holds at most \(samples) samples for them (\(String(format: "%.0f", mebibytes)) MiB of samples).")
+        fflush(nil)
     }
 
     /// The most samples the window keeps for the series the store holds now.
