@@ -15,28 +15,6 @@ final class RunnerCommandTests: XCTestCase {
                               directory: packageRoot())
     }
 
-    /// Starts `lesson serve …` in the background and waits until it answers on `port`.
-    private func startServer(_ arguments: [String], port: Int, errors: FileHandle? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: lessonPath)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
-        process.standardOutput = FileHandle.nullDevice
-        if let errors { process.standardError = errors }
-        try process.run()
-        // `serve all` builds every lesson's program first: allow for a first build.
-        let deadline = Date().addingTimeInterval(300)
-        while Date() < deadline, process.isRunning {
-            if let response = try? HTTPClient.get(url: "http://127.0.0.1:\(port)/metrics", timeout: 1), response.status == 200 {
-                return process
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        process.terminate()
-        XCTFail("the server did not come up on port \(port)")
-        throw CocoaError(.fileReadUnknown)
-    }
-
     private func openMetricsFile(_ text: String) throws -> String {
         let path = NSTemporaryDirectory() + "query-\(UUID().uuidString).om"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -85,7 +63,7 @@ final class RunnerCommandTests: XCTestCase {
 
     func testServeOneLessonThenQueryItAndRefuseABusyPort() throws {
         let port = try freeLoopbackPort()
-        let server = try startServer(["serve", "1", "--port", String(port)], port: port)
+        let server = try startLessonServer(["serve", "1", "--port", String(port)], port: port)
         defer {
             server.terminate()
             server.waitUntilExit()
@@ -103,7 +81,7 @@ final class RunnerCommandTests: XCTestCase {
     func testServeAllRestartsALessonThatDiesAndItsLessonsEndWithIt() throws {
         let port = try freeLoopbackPort()
         let errors = Pipe()
-        let server = try startServer(["serve", "all", "--port", String(port)], port: port, errors: errors.fileHandleForWriting)
+        let server = try startLessonServer(["serve", "all", "--port", String(port)], port: port, errors: errors.fileHandleForWriting)
         defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
         func metrics() -> String { (try? HTTPClient.get(url: "http://127.0.0.1:\(port)/metrics", timeout: 5).text) ?? "" }
         func children() throws -> [Int32] {
@@ -143,7 +121,7 @@ final class RunnerCommandTests: XCTestCase {
 
     func testServeAllMergesEveryLessonWithALessonLabel() throws {
         let port = try freeLoopbackPort()
-        let server = try startServer(["serve", "all", "--port", String(port)], port: port)
+        let server = try startLessonServer(["serve", "all", "--port", String(port)], port: port)
         defer {
             server.terminate()
             server.waitUntilExit()

@@ -12,32 +12,9 @@ import XCTest
 final class ServeAllOpenMetricsTests: XCTestCase {
     private static let openMetricsAccept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
 
-    /// Starts `lesson serve all` on `port`, as a learner does, and waits until it answers.
-    private func startServeAll(port: Int) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: buildProductsFolder + "/lesson")
-        process.arguments = ["serve", "all", "--port", String(port)]
-        process.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["WORKBOOK_PROGRESS_FILE": NSTemporaryDirectory() + "/workbook-progress-\(ProcessInfo.processInfo.processIdentifier)"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // `serve all` builds every lesson's program first: allow for a first build.
-        let deadline = Date().addingTimeInterval(300)
-        while Date() < deadline, process.isRunning {
-            if let response = try? HTTPClient.get(url: "http://127.0.0.1:\(port)/metrics", timeout: 1), response.status == 200 {
-                return process
-            }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        process.terminate()
-        XCTFail("lesson serve all did not come up on port \(port)")
-        throw CocoaError(.fileReadUnknown)
-    }
-
     func testServeAllMergesOpenMetricsThatStrictParsersAndPrometheusRead() throws {
         let port = try freeLoopbackPort()
-        let server = try startServeAll(port: port)
+        let server = try startLessonServer(["serve", "all", "--port", String(port)], port: port)
         defer {
             server.terminate()
             server.waitUntilExit()
