@@ -321,22 +321,13 @@ final class ServeHistoryTests: XCTestCase {
             if let first = times.first, let last = times.last { spans.append(last - first) }
             Thread.sleep(forTimeInterval: 0.5)
         }
-        let rss = Self.residentKilobytes(of: serve.process.processIdentifier)
+        let rss = residentKilobytes(of: serve.process.processIdentifier)
         print("serve all --retention 5s after \(String(format: "%.0f", Date().timeIntervalSince(serve.answered))) s: count_over_time(up[1h]) \(counts.map { Int($0) }), largest over every series \(largest.map { Int($0) }), span of up's samples \(spans.map { String(format: "%.2f s", $0) }); VmRSS \(rss.map { "\($0) kB" } ?? "unknown") (pid \(serve.process.processIdentifier))")
         XCTAssertEqual(counts.count, 6, "count_over_time(up[1h]) should answer one value each time")
         XCTAssertTrue(counts.allSatisfy { $0 >= 3 && $0 <= 7 }, "count_over_time(up[1h]) with 5 s retention at 1 s: \(counts)")
         XCTAssertEqual(largest.count, 6)
         XCTAssertTrue(largest.allSatisfy { $0 <= 7 }, "some series keeps more than 7 samples: \(largest)")
         XCTAssertTrue(spans.allSatisfy { $0 <= 6.5 }, "up's samples span more than retention + the trim cadence: \(spans)")
-        XCTAssertNotNil(rss, "VmRSS of serve all")
-    }
-
-    /// VmRSS from /proc/<pid>/status, in kB.
-    private static func residentKilobytes(of pid: Int32) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-        else { return nil }
-        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
     }
 
     // MARK: 3. In a real browser
