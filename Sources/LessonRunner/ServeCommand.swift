@@ -107,8 +107,8 @@ struct ServeCommand {
         let console = Self.console(scrapeInterval: settings.interval)
         let server = HTTPServer(host: host, port: port, limits: limits) { request in
             if request.path == "/metrics" {
-                let format = MetricsEndpoint.format(forAccept: request.headers["Accept"], offering: ExpositionFormat.allCases)
-                return Self.mergedMetrics(sources, format: format, reported: reported, supervisor: supervisor, history: history.withLock { $0 })
+                let negotiated = MetricsEndpoint.negotiate(accept: request.headers["Accept"], offering: ExpositionFormat.allCases)
+                return Self.mergedMetrics(sources, negotiated, reported: reported, supervisor: supervisor, history: history.withLock { $0 })
             }
             if let answer = api.withLock({ $0 })?.handle(request) { return answer }
             guard request.method != "POST" else {
@@ -164,11 +164,13 @@ struct ServeCommand {
         return WebConsole(lessons: lessons, dashboardsDirectory: directory, scrapeIntervalSeconds: scrapeInterval)
     }
 
-    /// Every lesson's exposition, fetched now in `format` and merged in it.
+    /// Every lesson's exposition, fetched now in the negotiated format and merged in it, names
+    /// written as the scraper's escaping scheme asks (Prometheus 3's `escaping=` in Accept).
     private static func mergedMetrics(
-        _ sources: [(lesson: String, url: String)], format: ExpositionFormat, reported: Locked<Set<String>>, supervisor: LessonSupervisor,
-        history: ServeHistory?
+        _ sources: [(lesson: String, url: String)], _ negotiated: MetricsEndpoint.Negotiation, reported: Locked<Set<String>>,
+        supervisor: LessonSupervisor, history: ServeHistory?
     ) -> HTTPResponse {
+        let format = negotiated.format
         var merged: [ExpositionMerger.Source] = []
         var answered: [String: Bool] = [:]
         let accept = format == .openmetrics ? "application/openmetrics-text; version=1.0.0" : "text/plain; version=0.0.4"
@@ -192,11 +194,11 @@ struct ServeCommand {
             samples: sources.map { ScrapedSample(name: "workbook_lesson_up", labels: ["lesson": $0.lesson], value: answered[$0.lesson] == true ? 1 : 0) })
         merged.append(ExpositionMerger.Source(labels: [:], families: [up]))
         history?.noteFamilies(merged.flatMap(\.families))
-        let (text, conflicts) = ExpositionMerger.merge(merged, format: format)
+        let (text, conflicts) = ExpositionMerger.merge(merged, format: format, escaping: negotiated.escaping)
         for conflict in conflicts where reported.withLock({ $0.insert(conflict).inserted }) {
             printError("lesson serve: \(conflict)")
         }
-        return HTTPResponse(status: 200, headers: ["Content-Type": format.contentType, "Vary": "Accept"], body: text)
+        return HTTPResponse(status: 200, headers: ["Content-Type": negotiated.contentType, "Vary": "Accept"], body: text)
     }
 
     private func forwardTerminationAndWait(for processes: [Process]) -> Int32 {

@@ -127,8 +127,14 @@ final class ExpositionParserFuzzTests: XCTestCase {
         return true
     }
 
+    /// `"name"`, escaped as a label value is: how a name outside the legacy set is written.
+    private static func quoted(_ name: String) -> String {
+        "\"" + escape(name, quotes: true) + "\""
+    }
+
+    /// A sample's names are legacy names, or (read from quotes) any non-empty text.
     private static func isValidSample(_ sample: ScrapedSample) -> Bool {
-        isName(sample.name, colon: true) && sample.labels.keys.allSatisfy { isName($0, colon: false) }
+        !sample.name.isEmpty && !sample.labels.keys.contains("")
             && (sample.timestamp?.isFinite ?? true)
     }
 
@@ -145,17 +151,22 @@ final class ExpositionParserFuzzTests: XCTestCase {
     private static func render(_ families: [ScrapedFamily], format: ExpositionFormat) -> [UInt8] {
         var text = ""
         for family in families {
+            // Names outside the legacy set (the parser reads them quoted) are written quoted.
+            let familyName = isName(family.name, colon: true) ? family.name : quoted(family.name)
             if let help = family.help {
-                text += "# HELP \(family.name) \(escape(help, quotes: format == .openmetrics))\n"
+                text += "# HELP \(familyName) \(escape(help, quotes: format == .openmetrics))\n"
             }
             let keyword = family.type == .unknown && format == .prometheus ? "untyped" : family.type.rawValue
-            text += "# TYPE \(family.name) \(keyword)\n"
-            if let unit = family.unit { text += "# UNIT \(family.name) \(unit)\n" }
+            text += "# TYPE \(familyName) \(keyword)\n"
+            if let unit = family.unit { text += "# UNIT \(familyName) \(unit)\n" }
             for sample in family.samples {
-                text += sample.name
-                if !sample.labels.isEmpty {
-                    let pairs = sample.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(escape($0.value, quotes: true))\"" }
-                    text += "{" + pairs.joined(separator: ",") + "}"
+                let pairs = sample.labels.sorted { $0.key < $1.key }.map {
+                    "\(isName($0.key, colon: false) ? $0.key : quoted($0.key))=\"\(escape($0.value, quotes: true))\""
+                }
+                if isName(sample.name, colon: true) {
+                    text += sample.name + (pairs.isEmpty ? "" : "{" + pairs.joined(separator: ",") + "}")
+                } else {
+                    text += "{" + ([quoted(sample.name)] + pairs).joined(separator: ",") + "}"
                 }
                 text += " " + formatSampleValue(sample.value, for: format)
                 if let timestamp = sample.timestamp {

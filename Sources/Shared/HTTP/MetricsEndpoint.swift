@@ -7,6 +7,11 @@ import Instrumentation
 /// and gets OpenMetrics; curl and browsers, which send `*/*` or nothing, get the text
 /// format 0.0.4, which every Prometheus reads. Each scrape collects the registry afresh.
 ///
+/// Prometheus 3 also negotiates names: `escaping=allow-utf-8` in its Accept header says it
+/// reads names outside the legacy character set, quoted. The registry holds legacy names
+/// only, so the body is the same either way; the `Content-Type` names the scheme
+/// (`; escaping=underscores`) whenever the scraper's Accept header named one.
+///
 /// Compose it with a lesson's own routes: `handle(_:)` answers its path and returns nil
 /// for any other.
 ///
@@ -41,11 +46,11 @@ public struct MetricsEndpoint: Sendable {
     /// or nil when the request is for another path.
     public func handle(_ request: HTTPRequest) -> HTTPResponse? {
         guard request.path == path else { return nil }
-        let format = format(forAccept: request.headers["Accept"])
+        let negotiation = Self.negotiate(accept: request.headers["Accept"], offering: formats)
         // Vary: a cache between scraper and server must not hand one format to a client that asked for the other.
         return HTTPResponse(
-            status: 200, headers: ["Content-Type": format.contentType, "Vary": "Accept"],
-            body: format.encode(registry.collect()))
+            status: 200, headers: ["Content-Type": negotiation.contentType, "Vary": "Accept"],
+            body: negotiation.format.encode(registry.collect()))
     }
 
     /// A whole handler: the exposition at `path`, and `fallback` (404 by default) for every other path.
@@ -70,10 +75,23 @@ public struct MetricsEndpoint: Sendable {
     /// `format(forAccept:)` chooses; for a server that offers expositions without a registry
     /// of its own, such as `lesson serve all`'s merged one.
     public static func format(forAccept accept: String?, offering formats: [ExpositionFormat]) -> ExpositionFormat {
+        negotiate(accept: accept, offering: formats).format
+    }
+
+    /// What an `Accept` header settles among `formats` (at least one): the format, chosen as
+    /// `format(forAccept:)` chooses, and how names outside the legacy character set are written.
+    ///
+    /// The scheme is the `escaping` parameter of the range that chose the format
+    /// (`application/openmetrics-text;version=1.0.0;escaping=allow-utf-8`), or `underscores`
+    /// when that range names none or one this server does not know. (prometheus/common also
+    /// carries a scheme over from a preferred range that matched no format; here a scraper
+    /// gets UTF-8 names only in a format it said it reads them in.)
+    public static func negotiate(accept: String?, offering formats: [ExpositionFormat]) -> Negotiation {
         precondition(!formats.isEmpty, "MetricsEndpoint: offer at least one exposition format")
         let fallback = formats.contains(.prometheus) ? ExpositionFormat.prometheus : formats[0]
-        guard let accept else { return fallback }
+        guard let accept else { return Negotiation(format: fallback, escaping: .default, namesEscaping: false) }
         let ranges = MediaRange.parseAccept(accept)
+        let namesEscaping = ranges.contains { $0.parameters["escaping"] != nil }
         var best: Preference?
         for format in formats {
             let (type, subtype, versions) = MetricsEndpoint.mediaType(of: format)
@@ -84,23 +102,51 @@ public struct MetricsEndpoint: Sendable {
             guard let specificity = matches.map(\.specificity).max() else { continue }
             let decisive = matches.filter { $0.specificity == specificity }.map(\.range).max { $0.quality < $1.quality }!
             guard decisive.quality > 0 else { continue }
-            let candidate = Preference(format: format, quality: decisive.quality, specificity: specificity, position: decisive.position)
+            let candidate = Preference(format: format, range: decisive, specificity: specificity)
             if best.map({ candidate.beats($0, fallback: fallback) }) ?? true { best = candidate }
         }
-        return best?.format ?? fallback
+        guard let best else { return Negotiation(format: fallback, escaping: .default, namesEscaping: namesEscaping) }
+        let escaping = best.range.parameters["escaping"].flatMap(NameEscaping.init(rawValue:)) ?? .default
+        return Negotiation(format: best.format, escaping: escaping, namesEscaping: namesEscaping)
+    }
+
+    /// What an `Accept` header settled: the format to answer in and how to write names.
+    public struct Negotiation: Sendable, Equatable {
+        /// The exposition format.
+        public let format: ExpositionFormat
+        /// How names outside the legacy character set are written.
+        public let escaping: NameEscaping
+        /// Whether the Accept header named an escaping scheme anywhere, as Prometheus 3's does:
+        /// such a scraper is told the scheme in the `Content-Type`. One that never names a
+        /// scheme (Prometheus 2, curl) gets the `Content-Type` it always got, and legacy names.
+        public let namesEscaping: Bool
+
+        /// The `Content-Type` of the answer: the format's, and `; escaping=…` for a scraper
+        /// that negotiates names.
+        public var contentType: String {
+            namesEscaping ? format.contentType + "; escaping=" + escaping.rawValue : format.contentType
+        }
+
+        /// A settlement: answer in `format`, writing names as `escaping` says, and tell the
+        /// scraper the scheme when `namesEscaping`.
+        public init(format: ExpositionFormat, escaping: NameEscaping = .default, namesEscaping: Bool = false) {
+            self.format = format
+            self.escaping = escaping
+            self.namesEscaping = namesEscaping
+        }
     }
 
     /// How much an Accept header wants one format.
     private struct Preference {
         let format: ExpositionFormat
-        let quality: Double
+        /// The range that speaks for the format: its weight, position and `escaping`.
+        let range: MediaRange
         let specificity: Int
-        let position: Int
 
         func beats(_ other: Preference, fallback: ExpositionFormat) -> Bool {
-            if quality != other.quality { return quality > other.quality }
+            if range.quality != other.range.quality { return range.quality > other.range.quality }
             if specificity != other.specificity { return specificity > other.specificity }
-            if position != other.position { return position < other.position }
+            if range.position != other.range.position { return range.position < other.range.position }
             return format == fallback
         }
     }

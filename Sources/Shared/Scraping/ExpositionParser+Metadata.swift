@@ -51,17 +51,17 @@ extension ExpositionParser.Reader {
         let name = try readFamilyName(after: keyword)
         let blankAfterName = cursor.current == Byte.space || cursor.current == Byte.tab
         guard blankAfterName || cursor.isAtLineEnd else {
-            throw cursor.error("expected a space after the metric name \(cursor.text(name)) in # \(keyword.rawValue), found \(cursor.found)")
+            throw cursor.error("expected a space after the metric name \(cursor.text(name.range)) in # \(keyword.rawValue), found \(cursor.found)")
         }
         if keyword == .help {
             // The text starts after one blank: further leading blanks belong to it, as in Prometheus.
             if blankAfterName { cursor.advance() }
-            try grouper.declare(.help(readHelpText()), family: cursor.slice(name), line: cursor.line)
+            try declare(.help(readHelpText()), family: name)
         } else {
             cursor.skipBlanks()
             let word = try readTypeWord(of: name)
             cursor.skipBlanks()
-            guard cursor.isAtLineEnd else { throw cursor.error("unexpected \(cursor.found) after the type in # TYPE \(cursor.text(name))") }
+            guard cursor.isAtLineEnd else { throw cursor.error("unexpected \(cursor.found) after the type in # TYPE \(cursor.text(name.range))") }
             try declareType(word, of: name, expected: "counter, gauge, histogram, summary or untyped")
         }
         cursor.finishLine()
@@ -97,45 +97,70 @@ extension ExpositionParser.Reader {
         // The space after the name is there even before empty text: `# HELP name `.
         guard cursor.consume(Byte.space) else {
             let expected = keyword == .type ? "a space and a metric type" : "a space (then the text, which may be empty)"
-            throw cursor.error("expected \(expected) after the metric name \(cursor.text(name)) in # \(keyword.rawValue), found \(cursor.found)")
+            throw cursor.error("expected \(expected) after the metric name \(cursor.text(name.range)) in # \(keyword.rawValue), found \(cursor.found)")
         }
         switch keyword {
         case .help:
-            try grouper.declare(.help(readHelpText()), family: cursor.slice(name), line: cursor.line)
+            try declare(.help(readHelpText()), family: name)
         case .type:
             let word = try readTypeWord(of: name)
-            guard cursor.isAtLineEnd else { throw cursor.error("unexpected \(cursor.found) after the type in # TYPE \(cursor.text(name))") }
+            guard cursor.isAtLineEnd else { throw cursor.error("unexpected \(cursor.found) after the type in # TYPE \(cursor.text(name.range))") }
             try declareType(
                 word, of: name, expected: "counter, gauge, histogram, gaugehistogram, stateset, info, summary or unknown")
         case .unit:
             let start = cursor.position
             cursor.skipRestOfLine()
-            try grouper.declare(.unit(cursor.text(start..<cursor.position)), family: cursor.slice(name), line: cursor.line)
+            try declare(.unit(cursor.text(start..<cursor.position)), family: name)
         }
         cursor.finishLine()
         return .more
     }
 
-    /// Reads the metric name a metadata line is about; returns where its bytes are.
-    private mutating func readFamilyName(after keyword: Keyword) throws(ExpositionParseError) -> Range<Int> {
+    /// The metric name of a metadata line: where its bytes are and, when it was quoted
+    /// (`# TYPE "my.metric" gauge`), the name unescaped.
+    private struct FamilyName {
+        let range: Range<Int>
+        let quoted: String?
+    }
+
+    /// Reads the metric name a metadata line is about, bare or quoted.
+    private mutating func readFamilyName(after keyword: Keyword) throws(ExpositionParseError) -> FamilyName {
         let range = cursor.scanMetricName()
-        guard !range.isEmpty else { throw cursor.error("expected a metric name after # \(keyword.rawValue), found \(cursor.found)") }
-        return range
+        guard range.isEmpty else { return FamilyName(range: range, quoted: nil) }
+        guard cursor.consume(Byte.quote) else {
+            throw cursor.error("expected a metric name after # \(keyword.rawValue), found \(cursor.found)")
+        }
+        guard let text = cursor.scanQuotedText() else {
+            throw cursor.error("unterminated quoted metric name: a quoted name ends with '\"' on the same line")
+        }
+        return FamilyName(range: text.range, quoted: try quotedName(text, kind: "metric name"))
+    }
+
+    /// Applies a metadata line to the family `name`.
+    private mutating func declare(_ metadata: ExpositionParser.FamilyGrouper.Metadata, family name: FamilyName) throws(ExpositionParseError) {
+        let line = cursor.line
+        if let quoted = name.quoted {
+            try Array(quoted.utf8).withUnsafeBufferPointer { bytes throws(ExpositionParseError) in
+                try grouper.declare(metadata, family: bytes, line: line)
+            }
+        } else {
+            try grouper.declare(metadata, family: cursor.slice(name.range), line: line)
+        }
     }
 
     /// The bytes of the type word in `# TYPE name type`.
-    private mutating func readTypeWord(of name: Range<Int>) throws(ExpositionParseError) -> Range<Int> {
+    private mutating func readTypeWord(of name: FamilyName) throws(ExpositionParseError) -> Range<Int> {
         let word = cursor.scanToken(stoppingAtTabs: format == .prometheus)
-        guard !word.isEmpty else { throw cursor.error("expected a metric type after # TYPE \(cursor.text(name)), found \(cursor.found)") }
+        guard !word.isEmpty else { throw cursor.error("expected a metric type after # TYPE \(cursor.text(name.range)), found \(cursor.found)") }
         return word
     }
 
-    /// Applies `# TYPE name word`, where `name` and `word` are the bytes of the name and type.
-    private mutating func declareType(_ word: Range<Int>, of name: Range<Int>, expected: String) throws(ExpositionParseError) {
+    /// Applies `# TYPE name word`, where `word` is the bytes of the type.
+    private mutating func declareType(_ word: Range<Int>, of name: FamilyName, expected: String) throws(ExpositionParseError) {
         guard let type = ExpositionParser.declaredType(cursor.slice(word), in: format) else {
-            throw cursor.error("unknown metric type \(cursor.quoted(word)) in # TYPE \(cursor.text(name)); expected \(expected)")
+            throw cursor.error("unknown metric type \(cursor.quoted(word)) in # TYPE \(cursor.text(name.range)); expected \(expected)")
         }
-        try grouper.declare(.type(type), family: cursor.slice(name), line: cursor.line)
+        try declare(.type(type), family: name)
     }
 
     /// Reads help text to the end of the line and resolves its escapes: `\\` and `\n`, and in

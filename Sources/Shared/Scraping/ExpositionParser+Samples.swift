@@ -4,19 +4,37 @@ extension ExpositionParser.Reader {
     /// Reads a sample line: `name{labels} value [timestamp]`, in OpenMetrics optionally
     /// followed by ` # {labels} value [timestamp]`, an exemplar, which is checked and kept.
     /// In OpenMetrics the family grouper then holds the sample to the rules of its type.
+    ///
+    /// A name outside the legacy character set comes quoted, first inside the braces:
+    /// `{"my.metric","label.name"="v"} 1` (Prometheus 3).
     mutating func readSampleLine() throws(ExpositionParseError) {
-        let nameRange = cursor.scanMetricName()
-        guard !nameRange.isEmpty else {
-            let expected = format == .prometheus ? "a metric name, a comment or an empty line" : "a metric name or a # line"
-            throw cursor.error("expected \(expected), found \(cursor.found)")
-        }
-        let blankAfterName = format == .prometheus && cursor.skipBlanks()
+        var nameRange = cursor.scanMetricName()
+        var quotedName: String?
         var labels: [String: String] = [:]
-        let hasLabels = cursor.consume(Byte.openBrace)
         var labelsDigest: UInt64 = 0
-        if hasLabels {
-            labels = try readLabelSet()
-            labelsDigest = labelSetDigest
+        let hasLabels: Bool
+        let blankAfterName: Bool
+        if nameRange.isEmpty {
+            guard cursor.consume(Byte.openBrace) else {
+                let expected = format == .prometheus ? "a metric name, a comment or an empty line" : "a metric name or a # line"
+                throw cursor.error("expected \(expected), found \(cursor.found)")
+            }
+            (nameRange, quotedName) = try readQuotedMetricName()
+            (hasLabels, blankAfterName) = (true, false)
+            if cursor.consume(Byte.comma) {
+                if format == .openmetrics, cursor.current == Byte.closeBrace {
+                    throw cursor.error("expected a label name after ',', found \(cursor.found)")
+                }
+                labels = try readLabelSet()
+                labelsDigest = labelSetDigest
+            }
+        } else {
+            blankAfterName = format == .prometheus && cursor.skipBlanks()
+            hasLabels = cursor.consume(Byte.openBrace)
+            if hasLabels {
+                labels = try readLabelSet()
+                labelsDigest = labelSetDigest
+            }
         }
 
         let value = try readSampleValue(after: nameRange, hasLabels: hasLabels, blankAfterName: blankAfterName)
@@ -27,11 +45,51 @@ extension ExpositionParser.Reader {
         case .openmetrics: (timestamp, exemplar) = try readOpenMetricsLineEnd()
         }
 
-        let name = try grouper.sampleName(cursor.slice(nameRange), line: cursor.line)
+        let line = cursor.line
+        let name = if let quotedName {
+            try Array(quotedName.utf8).withUnsafeBufferPointer { bytes throws(ExpositionParseError) in
+                try grouper.sampleName(bytes, line: line)
+            }
+        } else {
+            try grouper.sampleName(cursor.slice(nameRange), line: line)
+        }
         try grouper.append(
             ScrapedSample(name: name, labels: labels, value: value, timestamp: timestamp, exemplar: exemplar),
             exemplar: exemplar?.value, labelsDigest: labelsDigest, line: cursor.line)
         cursor.finishLine()
+    }
+
+    /// Reads a quoted metric name after the `{` it comes first in, through the `,` or `}` after
+    /// it (the `,` is left for the caller); returns where its bytes are and the name, unescaped.
+    private mutating func readQuotedMetricName() throws(ExpositionParseError) -> (Range<Int>, String) {
+        if format == .prometheus { cursor.skipBlanks() }
+        guard cursor.consume(Byte.quote) else {
+            throw cursor.error(
+                "expected a quoted metric name first inside the braces, found \(cursor.found); "
+                    + "a sample line starts with a metric name, or with {\"name\" for a name outside [a-zA-Z_:][a-zA-Z0-9_:]*")
+        }
+        guard let text = cursor.scanQuotedText() else {
+            throw cursor.error("unterminated quoted metric name: a quoted name ends with '\"' on the same line")
+        }
+        if format == .prometheus { cursor.skipBlanks() }
+        guard cursor.current == Byte.comma || cursor.consume(Byte.closeBrace) else {
+            if cursor.current == Byte.equals {
+                throw cursor.error(
+                    "\(cursor.quoted(text.range)) is a label name, and the sample has no metric name; "
+                        + "a quoted metric name comes first inside the braces: {\"name\",\(cursor.quoted(text.range))=…}")
+            }
+            throw cursor.error("expected ',' or '}' after the quoted metric name \(cursor.quoted(text.range)), found \(cursor.found)")
+        }
+        return (text.range, try quotedName(text, kind: "metric name"))
+    }
+
+    /// The name in quotes `text`, unescaped as label values are; it must be UTF-8 and not empty.
+    mutating func quotedName(_ text: ExpositionParser.Cursor.EscapedText, kind: String) throws(ExpositionParseError) -> String {
+        guard let name = unescaped(text, quoteEscape: true) else {
+            throw cursor.error("the quoted \(kind) \(cursor.quoted(text.range)) is not valid UTF-8")
+        }
+        guard !name.isEmpty else { throw cursor.error("empty quoted \(kind): a name has at least one character") }
+        return name
     }
 
     /// Reads the separator and the value after the name and labels.
@@ -179,10 +237,14 @@ extension ExpositionParser.Reader {
                 cursor.advance()
                 break
             }
-            let nameRange = cursor.scanLabelName()
-            guard !nameRange.isEmpty else {
-                let expected = pendingLabels.isEmpty ? "a label name or '}'" : "a label name after ','"
-                throw cursor.error("expected \(expected), found \(cursor.found)")
+            var nameRange = cursor.scanLabelName()
+            var quotedLabel: (string: String, reused: Bool)?
+            if nameRange.isEmpty {
+                guard cursor.consume(Byte.quote) else {
+                    let expected = pendingLabels.isEmpty ? "a label name or '}'" : "a label name after ','"
+                    throw cursor.error("expected \(expected), found \(cursor.found)")
+                }
+                (nameRange, quotedLabel) = try readQuotedLabelName(at: pendingLabels.count)
             }
             if format == .openmetrics, nameRange.count > 1, cursor.bytes[nameRange.lowerBound] == Byte.underscore,
                cursor.bytes[nameRange.lowerBound + 1] == Byte.underscore {
@@ -197,7 +259,11 @@ extension ExpositionParser.Reader {
                 throw cursor.error("expected '\"' to open the value of label \(cursor.quoted(nameRange)), found \(cursor.found)")
             }
             let index = pendingLabels.count
-            let (name, reused) = cursor.string(nameRange, cachedIn: &labelNameCache, at: index, digesting: format == .openmetrics)
+            let (name, reused) = if let quotedLabel {
+                quotedLabel
+            } else {
+                cursor.string(nameRange, cachedIn: &labelNameCache, at: index, digesting: format == .openmetrics)
+            }
             sameNames = sameNames && reused && index < previousLabelSet.labels.count
             let (value, sameValue) = try readLabelValue(of: nameRange, at: index)
             pendingLabels.append(ExpositionParser.PendingLabel(name: name, bytes: nameRange, value: value, isRepeated: sameValue))
@@ -222,6 +288,30 @@ extension ExpositionParser.Reader {
         }
         previousLabelSet = (start..<cursor.position, labels, labelSetDigest)
         return labels
+    }
+
+    /// Reads a quoted label name after its opening quote, through the closing one, and keeps
+    /// it in `labelNameCache` at `index`; returns where its bytes are, the name, unescaped,
+    /// and whether it is the previous sample's name at `index`, reused.
+    ///
+    /// Cached by its bytes as written, as unquoted names are: the same bytes between quotes
+    /// always unescape to the same name, and a legacy name reads the same with or without them.
+    private mutating func readQuotedLabelName(at index: Int) throws(ExpositionParseError) -> (Range<Int>, (string: String, reused: Bool)) {
+        guard let text = cursor.scanQuotedText() else {
+            throw cursor.error("unterminated quoted label name: a quoted name ends with '\"' on the same line")
+        }
+        if format == .prometheus { cursor.skipBlanks() }
+        if cursor.current == Byte.comma || cursor.current == Byte.closeBrace {
+            throw cursor.error(
+                "a second metric name, \(cursor.quoted(text.range)), in one sample; a quoted metric name comes first "
+                    + "inside the braces and only when there is no name before them")
+        }
+        if index < labelNameCache.count, cursor.sameBytes(labelNameCache[index].bytes, text.range) {
+            return (text.range, (labelNameCache[index].string, true))
+        }
+        let name = try quotedName(text, kind: "label name")
+        labelNameCache.store(name, from: text.range, at: index, digesting: format == .openmetrics)
+        return (text.range, (name, false))
     }
 
     /// The previous sample's labels with this sample's values, when it has the same names in

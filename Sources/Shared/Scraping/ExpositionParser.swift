@@ -23,6 +23,14 @@ import Instrumentation
 ///   `OpenMetricsChecker` and `FamilyGrouper`). The 0.0.4 format gets none of these: there
 ///   the parser takes what Prometheus and promtool take.
 ///
+/// In both, names outside the legacy character set come quoted, as Prometheus 3 writes them:
+/// the metric name first inside the braces (`{"my.metric","label.name"="v"} 1`), label names
+/// in quotes (`my_metric{"label.name"="v"} 1`), and `# HELP "my.metric" …` in metadata. A
+/// quoted name is unescaped as a label value is and must be UTF-8 and not empty; a sample has
+/// one name, so a quoted name after a bare one, or a second quoted name, is an error.
+/// (Prometheus's own parser also takes the quoted name later in the braces; the grammar it
+/// documents, followed here, puts it first.)
+///
 /// In both, label values are unescaped (`\\`, `\"`, `\n`; any other backslash stays as
 /// written, as in Prometheus) and must be UTF-8. Numbers read as Prometheus reads them, with
 /// Go's `ParseFloat` minus hex and digit separators: decimals with an optional exponent,
