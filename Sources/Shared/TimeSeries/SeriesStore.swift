@@ -70,6 +70,7 @@ public final class SeriesStore: Sendable {
                 }
             }
             if series.samples[labels] == nil { series[labels] = [] }
+            Self.grow(&series.samples[labels]!, by: 1)
             series.samples[labels]!.append(StoredSample(timestamp: timestamp, value: value))
             return true
         }
@@ -84,7 +85,7 @@ public final class SeriesStore: Sendable {
             var refused = 0
             let existing = series.samples.removeValue(forKey: labels)
             var stored = existing ?? []
-            stored.reserveCapacity(stored.count + samples.count)
+            Self.grow(&stored, by: samples.count)
             for sample in samples {
                 if let last = stored.last {
                     if sample.timestamp < last.timestamp || (sample.timestamp == last.timestamp && last.value.bitPattern != sample.value.bitPattern) {
@@ -109,18 +110,41 @@ public final class SeriesStore: Sendable {
     /// Forgets every sample older than `cutoff` (milliseconds), and every series left with
     /// none: what keeps a store that is appended to for hours within a retention window.
     /// Returns how many samples were removed.
+    ///
+    /// The samples kept move to the front of their series' buffer, which keeps its capacity:
+    /// a series whose window is full then takes one sample in and lets one go without asking
+    /// the allocator for anything, which is what holds a long-running scraper's memory steady.
     @discardableResult
     public func removeSamples(before cutoff: Int64) -> Int {
         series.withLock { series in
             var removed = 0
-            for (labels, samples) in series.samples {
-                let keep = Self.firstIndex(in: samples, atOrAfter: cutoff)
-                guard keep > 0 else { continue }
-                removed += keep
-                series[labels] = keep == samples.count ? nil : Array(samples[keep...])
+            var emptied: [LabelSet] = []
+            // Through the dictionary's own values, so each buffer is changed where it is, not copied.
+            var index = series.samples.startIndex
+            while index != series.samples.endIndex {
+                let drop = Self.firstIndex(in: series.samples.values[index], atOrAfter: cutoff)
+                if drop > 0 {
+                    removed += drop
+                    if drop == series.samples.values[index].count {
+                        emptied.append(series.samples.keys[index])
+                    } else {
+                        series.samples.values[index].removeFirst(drop)
+                    }
+                }
+                series.samples.formIndex(after: &index)
             }
+            for labels in emptied { series[labels] = nil }
             return removed
         }
+    }
+
+    /// Makes room in `samples` for `count` more: by an eighth more than it holds (at least 16)
+    /// when it is full, rather than the doubling `append` would do, so a series that has filled
+    /// its retention window carries at most an eighth of it as spare room.
+    private static func grow(_ samples: inout [StoredSample], by count: Int) {
+        let needed = samples.count + count
+        guard needed > samples.capacity else { return }
+        samples.reserveCapacity(max(needed, samples.count + max(16, samples.count / 8)))
     }
 
     /// How many series and samples the store holds now.
