@@ -6,8 +6,8 @@ import XCTest
 
 /// The bounded exemplar buffer, and the scraper filling it from what targets expose.
 final class ExemplarStorageTests: XCTestCase {
-    private func exemplar(_ trace: String, _ value: Double, at timestamp: Int64) -> StoredExemplar {
-        StoredExemplar(labels: LabelSet(["trace_id": trace]), value: value, timestamp: timestamp)
+    private func exemplar(_ trace: String, _ value: Double, at timestamp: Int64, stamped: Bool = true) -> StoredExemplar {
+        StoredExemplar(labels: LabelSet(["trace_id": trace]), value: value, timestamp: timestamp, hasTimestamp: stamped)
     }
 
     func testTheOldestExemplarsArePushedOutWhenFull() throws {
@@ -34,6 +34,11 @@ final class ExemplarStorageTests: XCTestCase {
         XCTAssertEqual(storage.append(exemplar("0", 1, at: 4_000), to: series), .outOfOrder)
         XCTAssertEqual(storage.append(exemplar("2", 1, at: 6_000), to: series), .stored)
         XCTAssertEqual(storage.count, 2)
+        // Without timestamps of their own, the same labels and value are the same exemplar at any time.
+        XCTAssertEqual(storage.append(exemplar("2", 1, at: 9_000, stamped: false), to: series), .stored, "the newest is timed")
+        XCTAssertEqual(storage.append(exemplar("2", 1, at: 12_000, stamped: false), to: series), .duplicate)
+        XCTAssertEqual(storage.append(exemplar("2", 2, at: 12_000, stamped: false), to: series), .stored)
+        XCTAssertEqual(storage.count, 4)
         XCTAssertEqual(ExemplarStorage(capacity: 0).append(exemplar("1", 1, at: 1), to: series), .disabled)
     }
 
@@ -65,15 +70,23 @@ final class ExemplarStorageTests: XCTestCase {
         let scraper = Scraper(store: store, clock: clock)
         let target = Scraper.Target(job: "shop", source: RegistryScrapeSource(registry: registry, instance: "shop:1"))
         XCTAssertTrue(scraper.scrape(target).up)
-        // The same latest exemplars on the next scrape: the timed one is a repeat; the untimed one
-        // takes each scrape's time, as Prometheus stamps it, so it is stored again.
+        // The same latest exemplars on the next scrapes are repeats: the timed one has the same
+        // timestamp; the untimed one is stamped with each scrape's time, which, as in
+        // Prometheus, does not make it a new exemplar.
+        clock.advance(by: 15)
+        XCTAssertTrue(scraper.scrape(target).up)
+        clock.advance(by: 15)
+        XCTAssertTrue(scraper.scrape(target).up)
+        XCTAssertEqual(store.exemplars.count, 2)
+        // A new untimed exemplar in the same bucket is stored, at the scrape's time.
+        try latency.observe(4, exemplar: ["trace_id": "ccc"])
         clock.advance(by: 15)
         XCTAssertTrue(scraper.scrape(target).up)
 
         let bucket = { (le: String) in LabelSet(name: "latency_seconds_bucket", ["le": le, "job": "shop", "instance": "shop:1"]) }
         XCTAssertEqual(store.exemplars.select([try LabelMatcher("__name__", .equal, "latency_seconds_bucket")], from: 0, through: .max), [
             SeriesExemplars(seriesLabels: bucket("+Inf"), exemplars: [
-                exemplar("bbb", 3, at: 1_700_000_000_000), exemplar("bbb", 3, at: 1_700_000_015_000),
+                exemplar("bbb", 3, at: 1_700_000_000_000, stamped: false), exemplar("ccc", 4, at: 1_700_000_045_000, stamped: false),
             ]),
             SeriesExemplars(seriesLabels: bucket("0.5"), exemplars: [exemplar("aaa", 0.25, at: 1_699_999_999_500)]),
         ])

@@ -202,9 +202,8 @@ public final class Scraper: Sendable {
     /// An exemplar as stored: its timestamp in milliseconds, or the scrape time when it had
     /// none (or one beyond what milliseconds in 64 bits can hold).
     static func stored(_ exemplar: Exemplar, scrapedAt timestamp: Int64) -> StoredExemplar {
-        StoredExemplar(
-            labels: LabelSet(exemplar.labels), value: exemplar.value,
-            timestamp: exemplar.timestamp.flatMap { Int64(exactly: ($0 * 1000).rounded()) } ?? timestamp)
+        let own = exemplar.timestamp.flatMap { Int64(exactly: ($0 * 1000).rounded()) }
+        return StoredExemplar(labels: LabelSet(exemplar.labels), value: exemplar.value, timestamp: own ?? timestamp, hasTimestamp: own != nil)
     }
 
     /// The stored labels of a scraped sample: its own, the target's `job` and `instance`

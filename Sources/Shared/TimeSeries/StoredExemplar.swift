@@ -4,16 +4,24 @@ public struct StoredExemplar: Sendable, Equatable {
     public let labels: LabelSet
     public let value: Double
     public let timestamp: Int64
+    /// Whether the exposition gave the timestamp; false when it is the scrape's time.
+    public let hasTimestamp: Bool
 
-    public init(labels: LabelSet, value: Double, timestamp: Int64) {
+    public init(labels: LabelSet, value: Double, timestamp: Int64, hasTimestamp: Bool = true) {
         self.labels = labels
         self.value = value
         self.timestamp = timestamp
+        self.hasTimestamp = hasTimestamp
     }
 
-    /// Whether two exemplars are the same; a NaN value equals a NaN value.
+    /// Whether two exemplars are the same, as Prometheus's exemplar storage decides it: the
+    /// same labels and value (a NaN value equals a NaN value), and the same timestamp unless
+    /// neither came with one. A target that serves a bucket's latest exemplar without a
+    /// timestamp serves the same exemplar on every scrape, though each scrape stamps it with
+    /// its own time; counting those as new would fill the buffer with copies of one example.
     public static func == (left: StoredExemplar, right: StoredExemplar) -> Bool {
-        left.timestamp == right.timestamp && left.value.bitPattern == right.value.bitPattern && left.labels == right.labels
+        if (left.hasTimestamp || right.hasTimestamp) && left.timestamp != right.timestamp { return false }
+        return left.value.bitPattern == right.value.bitPattern && left.labels == right.labels
     }
 }
 
