@@ -117,15 +117,18 @@ struct QueryCommand {
 
     /// Reads an OpenMetrics file with timestamps into `store`; returns the newest timestamp, or nil after saying what is wrong.
     private func load(_ path: String, into store: SeriesStore) -> Int64? {
-        guard let bytes = FileBytes.contents(of: path) else {
+        let loaded = FileBytes.withContents(of: path) { bytes in
+            Result { () throws(TimestampedExposition.LoadError) -> Int64 in try TimestampedExposition.load(bytes, into: store) }
+        }
+        switch loaded {
+        case nil:
             _ = fail("cannot read \(path)", status: 1)
             return nil
-        }
-        do {
-            return try TimestampedExposition.load(bytes, into: store)
-        } catch {
+        case .failure(let error)?:
             _ = fail("\(path): \(error)", status: 1)
             return nil
+        case .success(let newest)?:
+            return newest
         }
     }
 

@@ -42,6 +42,8 @@ final class RunnerCommandTests: XCTestCase {
             (["query", "x", "--start", "0", "--data", good], 2, "lesson query: a range query needs all of --start, --end and --step"),
             (["query", "x", "--data", try openMetricsFile("# TYPE x gauge\nx 1 1e16\n# EOF\n")], 1, "PREFIX:lesson query: "),
             (["query", "x", "--data", "/nonexistent.om"], 1, "lesson query: cannot read /nonexistent.om"),
+            (["query", "x", "--data", NSTemporaryDirectory()], 1, "lesson query: cannot read \(NSTemporaryDirectory())"),
+            (["query", "x", "--data", try openMetricsFile("")], 1, "PREFIX:lesson query: "),
             (["query", "x", "--data", untimed], 1, "lesson query: \(untimed): sample x has no timestamp; every sample needs one (seconds after the value)"),
             (["query", "x", "--time", "soon"], 2, "lesson query: --time takes seconds since the epoch, such as 1700000000 (at most 9.2e12)"),
             (["query"], 2, "lesson query: give a PromQL expression in quotes: swift run lesson query 'rate(http_requests_total[5m])'"),
@@ -51,7 +53,7 @@ final class RunnerCommandTests: XCTestCase {
             XCTAssertEqual(result.status, status, "\(arguments)")
             if message.hasPrefix("PREFIX:") {
                 XCTAssertTrue(result.stderr.hasPrefix(String(message.dropFirst(7))), "\(arguments): \(result.stderr)")
-                XCTAssertTrue(result.stderr.contains("out of range"), "\(arguments): \(result.stderr)")
+                XCTAssertTrue(result.stderr.contains("out of range") || result.stderr.contains("missing \"# EOF\""), "\(arguments): \(result.stderr)")
             } else {
                 XCTAssertEqual(result.stderr, message + "\n", "\(arguments)")
             }

@@ -271,6 +271,30 @@ final class ExpositionParserTests: XCTestCase {
         }
     }
 
+    /// Integers of every length from 1 to 25 digits, signed or not, with leading zeros or not,
+    /// as values and as OpenMetrics timestamps, read to the correctly rounded Double that
+    /// Swift's own conversion gives.
+    func testGeneratedIntegersReadCorrectlyRounded() throws {
+        var random = SystemRandomNumberGenerator()
+        var lines: [String] = [], expected: [(value: Double, timestamp: Double)] = []
+        for index in 0..<3_000 {
+            let length = 1 + index % 25
+            var digits = (0..<length).map { _ in String(Int.random(in: 0...9, using: &random)) }.joined()
+            if index % 7 == 0 { digits = "00" + digits }
+            if index % 11 == 0 { digits = String("9007199254740993".prefix(length)) + digits.dropFirst(min(length, 16)) }
+            let sign = ["", "-", "+"][index % 3]
+            let value = try XCTUnwrap(Double(sign + digits)), timestamp = try XCTUnwrap(Double(digits))
+            lines.append("x{n=\"\(index)\"} \(sign)\(digits) \(digits)")
+            expected.append((value, timestamp))
+        }
+        let samples = try ExpositionParser.parse((lines.joined(separator: "\n") + "\n# EOF\n").utf8, format: .openmetrics)
+        XCTAssertEqual(samples.count, expected.count)
+        for (index, (sample, want)) in zip(samples, expected).enumerated() {
+            XCTAssertEqual(sample.value.bitPattern, want.value.bitPattern, "\(lines[index]): value \(sample.value)")
+            XCTAssertEqual(sample.timestamp?.bitPattern, want.timestamp.bitPattern, "\(lines[index]): timestamp \(sample.timestamp ?? .nan)")
+        }
+    }
+
     func testNumbersPrometheusRefusesAreRefused() {
         let refused = [
             "0x1p3", "0x10", "1_000", "+NaN", "-nan", "in", "infinit", "infinityy", "Infinity1", "1e", "e5", ".", "-", "+",

@@ -4,6 +4,35 @@
 /// the parser: two buffers and two rounds of page faults for an 18 MB data file. This reads
 /// once, into the array the parser takes.
 public enum FileBytes {
+    /// Calls `body` with the bytes of the file at `path`, mapped into memory rather than read:
+    /// no copy, and pages the kernel already holds are used as they are. Returns nil, without
+    /// calling `body`, when the file cannot be opened or holds more than `limit` bytes.
+    ///
+    /// A file that cannot be mapped (a pipe, or one under /proc whose size reads as 0) is read
+    /// with `contents(of:limit:)` instead. The file must not shrink while `body` runs: reading
+    /// a mapped page past a new end stops the process, so this is for files the caller owns,
+    /// such as a data file named on the command line.
+    public static func withContents<Result>(
+        of path: String, limit: Int = Int.max, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+    ) rethrows -> Result? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        var status = stat()
+        let size = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int(status.st_size) : 0
+        guard size <= limit else {
+            close(descriptor)
+            return nil
+        }
+        let mapped = size > 0 ? mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0) : nil
+        close(descriptor)
+        guard let mapped, mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
+            guard let bytes = contents(of: path, limit: limit) else { return nil }
+            return try bytes.withUnsafeBufferPointer(body)
+        }
+        defer { munmap(mapped, size) }
+        return try body(UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size))
+    }
+
     /// The file's bytes, or nil when it cannot be opened or read, or holds more than `limit` bytes.
     public static func contents(of path: String, limit: Int = Int.max) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

@@ -16,7 +16,7 @@ public enum TimestampedExposition {
     public static let latestSeconds = 9.2e12
 
     /// Loads every sample of `bytes` into `store` and returns the newest timestamp, in milliseconds.
-    public static func load(_ bytes: [UInt8], into store: SeriesStore) throws(LoadError) -> Int64 {
+    public static func load(_ bytes: some Collection<UInt8>, into store: SeriesStore) throws(LoadError) -> Int64 {
         let samples: [ScrapedSample]
         do {
             samples = try ExpositionParser.parse(bytes, format: .openmetrics)
