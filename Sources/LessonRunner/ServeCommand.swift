@@ -13,15 +13,16 @@ import Lesson11AlertsAndSlos
 /// keep lesson demos running with simulated traffic and serve their metrics on `/metrics`
 /// (port 3001 unless told otherwise).
 ///
-/// One lesson: its program serves directly. All of them: each lesson's program serves on
-/// a private loopback port, and this command answers on the public one, merging their
-/// expositions (each sample labelled `lesson="NN-slug"`) and passing every other path to
-/// the lesson service of lesson 10, so `lesson load` has something to call. The merged
+/// Each lesson's program serves on a private loopback port, and this command answers on the
+/// public one. One lesson: every path it does not answer itself goes to that program,
+/// `/metrics` included, unchanged. All of them: `/metrics` merges their expositions (each
+/// sample labelled `lesson="NN-slug"`) and every other path goes to the lesson service of
+/// lesson 10, so `lesson load` has something to call. The merged
 /// exposition is negotiated as a single lesson's is: a scraper that asks for OpenMetrics
 /// (Prometheus does) gets the lessons' OpenMetrics merged, units, `_created` and exemplars
 /// included; anyone else gets text 0.0.4.
 ///
-/// `serve all` is also a small Prometheus: it scrapes its own `/metrics` every
+/// Either way it is also a small Prometheus: it scrapes its own `/metrics` every
 /// `--scrape-interval` (5 s), keeps `--retention` (1 h) of it (`ServeHistory`), answers the
 /// read side of Prometheus's HTTP API under `/api/v1` (so Grafana's Prometheus data source
 /// works against it), and draws the stack's dashboards for people at `/` (`WebConsole`; a
@@ -64,10 +65,9 @@ struct ServeCommand {
             guard let lesson = Workbook.lesson(named: which) else {
                 return fail("no lesson \"\(which)\"; there are \(Workbook.lessons.count) (`swift run lesson list` shows them)")
             }
-            guard let process = start(lesson, ["--serve", "--host", host, "--port", String(port)], false) else { return 1 }
-            return forwardTerminationAndWait(for: [process])
+            return serve([lesson], host: host, port: port, settings: history)
         }
-        return serveAll(host: host, port: port, settings: history)
+        return serve(Workbook.lessons, host: host, port: port, settings: history)
     }
 
     /// How `serve all` keeps and answers its own history.
@@ -77,16 +77,26 @@ struct ServeCommand {
         var semantics = PromQLSemantics.prometheus3
     }
 
-    private func serveAll(host: String, port: UInt16, settings: HistorySettings) -> Int32 {
-        LessonPrograms.prepareAll()
+    /// Serves `lessons`, each from its program on a private loopback port, with the history,
+    /// the query API and the web console on the public port.
+    ///
+    /// One lesson (`serve N`): its program's answers pass through unchanged, `/metrics`
+    /// included, and the history labels what it scrapes `lesson="NN-slug"`, as a Prometheus
+    /// target label would, so the dashboards' queries find it as they do under `serve all`.
+    /// Every lesson (`serve all`): `/metrics` is their expositions merged, each sample labelled
+    /// with its lesson, and other paths go to lesson 10's service.
+    private func serve(_ lessons: [LessonInfo], host: String, port: UInt16, settings: HistorySettings) -> Int32 {
+        let single = lessons.count == 1 ? lessons[0] : nil
+        if single == nil { LessonPrograms.prepareAll() }
         var children: [LessonSupervisor.Child] = []
-        for lesson in Workbook.lessons {
+        for lesson in lessons {
             guard let childPort = try? freePort() else {
                 stop(children.compactMap(\.process))
                 return fail("no free port for lesson \(lesson.number)'s server", status: 1)
             }
             // A lesson whose exercise does not compile has no program; the others still serve.
             guard let process = start(lesson, LessonSupervisor.serveFlags(port: childPort), true) else {
+                if single != nil { return 1 }
                 printError("lesson serve: lesson \(lesson.number) is left out (see above); the other lessons are served")
                 continue
             }
@@ -97,16 +107,16 @@ struct ServeCommand {
         // Proxied requests to the lesson service may be slow; they get at most half the
         // handler threads, so /metrics is always answered. POST is for the query API's forms.
         let limits = HTTPServerLimits(maxBodyBytes: 64 * 1024, handlerThreads: 16, methods: ["GET", "HEAD", "POST"])
-        let service = children.first { $0.lesson.number == 10 }.map {
+        let service = children.first { single != nil || $0.lesson.number == 10 }.map {
             HTTPProxy(origin: "http://127.0.0.1:\($0.port)", maxConcurrent: limits.handlerThreads / 2)
         }
         let sources = supervisor.sources
         let reported = Locked<Set<String>>([])
         let history = Locked<ServeHistory?>(nil)
         let api = Locked<PrometheusAPIEndpoint?>(nil)
-        let console = Self.console(scrapeInterval: settings.interval)
+        let console = Self.console(lessons: lessons, scrapeInterval: settings.interval)
         let server = HTTPServer(host: host, port: port, limits: limits) { request in
-            if request.path == "/metrics" {
+            if request.path == "/metrics", single == nil {
                 let negotiated = MetricsEndpoint.negotiate(accept: request.headers["Accept"], offering: ExpositionFormat.allCases)
                 return Self.mergedMetrics(sources, negotiated, reported: reported, supervisor: supervisor, history: history.withLock { $0 })
             }
@@ -127,13 +137,18 @@ struct ServeCommand {
             try supervisor.watch()
         } catch {
             supervisor.stopAll()
+            if let single {
+                printError("lesson \(single.number): \(error)")
+                return 1
+            }
             return fail("\(error)", status: 1)
         }
         // The history scrapes this server as Prometheus would: over HTTP, asking for OpenMetrics.
         let scrapeHost = ["0.0.0.0", "::", "[::]"].contains(host) ? "127.0.0.1" : host
         let kept = ServeHistory(
             url: "http://\(scrapeHost):\(server.port)/metrics", interval: settings.interval, retention: settings.retention,
-            rules: WorkbookRules.recording.map { ($0.record, $0.expr) }, semantics: settings.semantics)
+            rules: WorkbookRules.recording.map { ($0.record, $0.expr) }, semantics: settings.semantics,
+            targetLabels: single.map { ["lesson": $0.folder] } ?? [:], readsMetadata: single != nil)
         var engine = PromQLEngine(store: kept.store, semantics: settings.semantics)
         engine.timeoutSeconds = 30
         api.withLock { $0 = PrometheusAPIEndpoint(engine: engine, metadata: kept, targets: kept) }
@@ -143,7 +158,11 @@ struct ServeCommand {
         } catch {
             printError("lesson serve: the history could not start (\(error)); /metrics is served, the query API has no data")
         }
-        print("Serving every lesson's metrics on \(server.url)/metrics (each sample labelled lesson=\"NN-slug\"); Ctrl-C stops.")
+        if let single {
+            print("Lesson \(single.number) (\(single.slug)) serves its metrics on \(server.url)/metrics; Ctrl-C stops it.")
+        } else {
+            print("Serving every lesson's metrics on \(server.url)/metrics (each sample labelled lesson=\"NN-slug\"); Ctrl-C stops.")
+        }
         print("Keeping \(ServeHistory.duration(settings.retention)) of its own scrapes, one every \(ServeHistory.duration(settings.interval)): at most \(Int(settings.retention / settings.interval) + 2) samples a series, in memory (Prometheus \(settings.semantics.rawValue) semantics).")
         print("Dashboards: \(server.url)/   Prometheus API: \(server.url)/api/v1/query (Grafana's Prometheus data source works against \(server.url)).")
         fflush(nil)
@@ -154,10 +173,10 @@ struct ServeCommand {
     }
 
     /// The web console over the stack's dashboards, when the workbook's folder is at hand.
-    private static func console(scrapeInterval: Double) -> WebConsole? {
+    private static func console(lessons: [LessonInfo], scrapeInterval: Double) -> WebConsole? {
         guard let root = PackageRoot.url?.path else { return nil }
         let directory = root + "/stack/grafana/dashboards"
-        let lessons = Workbook.lessons.map {
+        let lessons = lessons.map {
             ConsoleLesson(number: $0.number, slug: $0.slug, title: $0.title,
                           dashboard: $0.dashboard.flatMap { WebConsole.dashboardName(titled: $0, in: directory) })
         }
@@ -199,19 +218,6 @@ struct ServeCommand {
             printError("lesson serve: \(conflict)")
         }
         return HTTPResponse(status: 200, headers: ["Content-Type": negotiated.contentType, "Vary": "Accept"], body: text)
-    }
-
-    private func forwardTerminationAndWait(for processes: [Process]) -> Int32 {
-        let signals = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number)
-            source.setEventHandler { processes.forEach { $0.terminate() } }
-            source.resume()
-            return source
-        }
-        processes.forEach { $0.waitUntilExit() }
-        signals.forEach { $0.cancel() }
-        return processes.map(\.terminationStatus).max() ?? 0
     }
 
     private func stop(_ processes: [Process]) {

@@ -30,14 +30,22 @@ final class ServeHistory: Sendable {
     private let rules: [(record: String, expr: String)]
     private let engine: PromQLEngine
 
-    init(url: String, interval: Double, retention: Double, rules: [(record: String, expr: String)], semantics: PromQLSemantics) {
+    /// Whether the history reads the families' metadata itself, after each scrape, rather than
+    /// being told it (`noteFamilies`) by the server whose exposition it scrapes.
+    private let readsMetadata: Bool
+
+    init(
+        url: String, interval: Double, retention: Double, rules: [(record: String, expr: String)], semantics: PromQLSemantics,
+        targetLabels: [String: String] = [:], readsMetadata: Bool = false
+    ) {
+        self.readsMetadata = readsMetadata
         self.url = url
         self.interval = interval
         self.retention = retention
         self.rules = rules
         engine = PromQLEngine(store: store, semantics: semantics)
         scraper = Scraper(store: store, timeout: max(1, min(10, interval * 0.8)))
-        target = Scraper.Target(job: "workbook", source: HTTPScrapeSource(url: url))
+        target = Scraper.Target(job: "workbook", source: HTTPScrapeSource(url: url), labels: targetLabels)
     }
 
     /// Starts scraping on a thread of its own; the first scrape happens at once.
@@ -51,6 +59,7 @@ final class ServeHistory: Sendable {
                 let began = SystemClock.monotonicSeconds()
                 let report = scraper.scrape(target)
                 lastReport.withLock { $0 = report }
+                if readsMetadata, report.up { readMetadata() }
                 evaluateRules(at: report.timestamp, recorded: &recorded)
                 // Once the lessons have had time to start, what the window will hold.
                 if !announced, began - startedAt >= 10 {
@@ -99,6 +108,16 @@ final class ServeHistory: Sendable {
         metadata.withLock { $0 = found }
     }
 
+    /// Reads the target's exposition once more for its families' HELP, TYPE and UNIT.
+    private func readMetadata() {
+        guard let response = try? HTTPClient.get(url: url, headers: ["Accept": "application/openmetrics-text; version=1.0.0"], timeout: scraper.timeout),
+              response.status == 200,
+              let families = try? ExpositionParser.parseFamilies(
+                  response.body, format: ExpositionFormat(contentType: response.headers["Content-Type"] ?? "") ?? .prometheus)
+        else { return }
+        noteFamilies(families)
+    }
+
     /// Says, ten seconds in, what the window will hold for the series seen so far:
     /// the bound the history's memory grows to (more only if the lessons expose more series).
     private func announceBound() {
@@ -119,10 +138,9 @@ extension ServeHistory: TargetProvider, MetadataProvider {
     func activeTargets() -> [APITarget] {
         let report = lastReport.withLock { $0 }
         let health: APITarget.Health = report.map { $0.up ? .up : .down } ?? .unknown
-        let instance = target.source.instance
         return [
             APITarget(
-                labels: ["job": target.job, "instance": instance], scrapeURL: url, health: health, lastScrape: report?.timestamp,
+                labels: target.targetLabels, scrapeURL: url, health: health, lastScrape: report?.timestamp,
                 lastScrapeDuration: report?.durationSeconds ?? 0, lastError: report?.error ?? "",
                 scrapeInterval: Self.duration(interval), scrapeTimeout: Self.duration(scraper.timeout)),
         ]

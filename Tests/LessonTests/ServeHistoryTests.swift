@@ -27,14 +27,14 @@ final class ServeHistoryTests: XCTestCase {
 
     /// Starts `lesson serve all --port P` with `flags`, waits (bounded) until `/metrics` answers,
     /// and registers a teardown that stops it (SIGTERM, then SIGKILL after 30 s).
-    private func startServeAll(_ flags: [String]) throws -> ServeAll {
+    private func startServeAll(_ flags: [String], lesson which: String = "all") throws -> ServeAll {
         let port = try freeLoopbackPort()
         let errorLog = NSTemporaryDirectory() + "serve-history-\(UUID().uuidString).log"
         _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
         let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorLog))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: lessonPath)
-        process.arguments = ["serve", "all", "--port", String(port)] + flags
+        process.arguments = ["serve", which, "--port", String(port)] + flags
         process.currentDirectoryURL = URL(fileURLWithPath: packageRoot())
         process.environment = ProcessInfo.processInfo.environment.merging(
             ["WORKBOOK_PROGRESS_FILE": NSTemporaryDirectory() + "/workbook-progress-\(ProcessInfo.processInfo.processIdentifier)"]) { $1 }
@@ -56,7 +56,7 @@ final class ServeHistoryTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.2)
         }
         let said = (try? String(contentsOfFile: errorLog, encoding: .utf8)) ?? ""
-        XCTFail("lesson serve all \(flags) did not come up on port \(port): \(said.suffix(2_000))")
+        XCTFail("lesson serve \(which) \(flags) did not come up on port \(port): \(said.suffix(2_000))")
         throw CocoaError(.fileReadUnknown)
     }
 
@@ -152,6 +152,48 @@ final class ServeHistoryTests: XCTestCase {
 
     /// Scraping itself every second: `up`, a range query, GET and POST alike, the series,
     /// label, metadata, target and build endpoints, a recording rule, a 404 and a 405.
+    /// `lesson serve 5` keeps a history too: its lesson's exposition passes through unchanged,
+    /// and what the history scraped carries `lesson="05-histogram-buckets"`, as a target label,
+    /// so the dashboards' queries find it as under `serve all`.
+    func testOneLessonKeepsItsHistoryUnderItsLessonLabel() throws {
+        let serve = try startServeAll(["--scrape-interval", "1s"], lesson: "5")
+        let api = serve.base + "/api/v1"
+        let lesson = "05-histogram-buckets"
+
+        let exposition = try HTTPClient.get(url: serve.base + "/metrics", timeout: 10).text
+        XCTAssertTrue(exposition.contains("_bucket{"), exposition)
+        XCTAssertFalse(exposition.contains("lesson="), "a single lesson's exposition is its own, unlabelled")
+        let openMetrics = try HTTPClient.get(
+            url: serve.base + "/metrics", headers: ["Accept": "application/openmetrics-text; version=1.0.0"], timeout: 10)
+        XCTAssertTrue(openMetrics.headers["Content-Type"]?.hasPrefix("application/openmetrics-text") == true, "\(openMetrics.headers)")
+        XCTAssertTrue(openMetrics.text.hasSuffix("# EOF\n"))
+
+        var rates: [(labels: [String: String], value: String)] = []
+        let filled = waitUntil(60) {
+            rates = Self.vector(try? getJSON(api + "/query?" + Self.encoded([
+                ("query", #"sum by (lesson, job) (rate(http_request_duration_seconds_bucket{le="+Inf"}[5s]))"#)])).object)
+            return rates.count == 1 && (Double(rates[0].value) ?? 0) > 0
+        }
+        XCTAssertTrue(filled, "no rate of lesson 5's histograms: \(rates)\n\(serve.stderr.suffix(2_000))")
+        XCTAssertEqual(rates.first?.labels, ["lesson": lesson, "job": "workbook"])
+        let up = Self.vector(try getJSON(api + "/query?query=up").object)
+        XCTAssertEqual(up.map(\.labels["lesson"]), [lesson])
+        XCTAssertEqual(up.map(\.value), ["1"])
+        XCTAssertEqual(Self.vector(try getJSON(api + "/query?" + Self.encoded([("query", #"count({lesson!="05-histogram-buckets"})"#)])).object).count, 0,
+                       "every series scraped carries the lesson label")
+
+        let metadata = try getJSON(api + "/metadata").object?["data"] as? [String: [[String: String]]] ?? [:]
+        XCTAssertTrue(metadata.values.contains { $0.first?["type"] == "histogram" }, "metadata: \(metadata.keys.sorted())")
+        let targets = try getJSON(api + "/targets").object?["data"] as? [String: Any]
+        let labels = ((targets?["activeTargets"] as? [[String: Any]])?.first?["labels"]) as? [String: String]
+        XCTAssertEqual(labels?["lesson"], lesson)
+
+        // The web console lists this one lesson.
+        let index = try HTTPClient.get(url: serve.base + "/", headers: ["Accept": "text/html"], timeout: 10).text
+        let links = index.components(separatedBy: "href=\"/lessons/").dropFirst().map { $0.prefix { $0 != "\"" } }
+        XCTAssertEqual(Set(links), [Substring(lesson)], index)
+    }
+
     func testQueryAPIAnswersFromItsOwnScrapes() throws {
         let serve = try startServeAll(["--scrape-interval", "1s"])
         let api = serve.base + "/api/v1"

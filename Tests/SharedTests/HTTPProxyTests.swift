@@ -24,6 +24,30 @@ final class HTTPProxyTests: XCTestCase {
         XCTAssertNil(answer.headers["Connection"], "hop-by-hop headers stay on the origin's hop")
     }
 
+    /// What the origin sees: the client's end-to-end headers (Accept, so content negotiation
+    /// works through the proxy), not its Host, hop-by-hop headers or those Connection names.
+    func testEndToEndRequestHeadersReachTheOrigin() throws {
+        let seen = Locked<HTTPHeaders?>(nil)
+        let origin = try startTestServer { request in
+            seen.withLock { $0 = request.headers }
+            return HTTPResponse.text("ok\n")
+        }
+        defer { origin.stop() }
+        let front = try startTestServer { HTTPProxy(origin: origin.url, maxConcurrent: 1).forward($0) }
+        defer { front.stop() }
+        let connection = try LoopbackConnection(port: front.port)
+        XCTAssertTrue(connection.send(
+            "GET /metrics HTTP/1.1\r\nHost: front.example\r\nAccept: application/openmetrics-text; version=1.0.0\r\n"
+                + "X-Trace: abc\r\nConnection: keep-alive, X-Private\r\nX-Private: secret\r\nKeep-Alive: timeout=5\r\n\r\n"))
+        XCTAssertEqual(try XCTUnwrap(connection.readResponse()).status, 200)
+        let headers = try XCTUnwrap(seen.withLock { $0 })
+        XCTAssertEqual(headers["Accept"], "application/openmetrics-text; version=1.0.0")
+        XCTAssertEqual(headers["X-Trace"], "abc")
+        XCTAssertNotEqual(headers["Host"], "front.example", "the origin is addressed by its own host")
+        XCTAssertNil(headers["X-Private"], "a header the Connection field names is hop-by-hop")
+        XCTAssertNil(headers["Keep-Alive"])
+    }
+
     func testPipelinedRequestsThroughTheProxyAreAllAnswered() throws {
         let origin = try startTestServer { request in
             var response = HTTPResponse.text("\(request.path)\n")

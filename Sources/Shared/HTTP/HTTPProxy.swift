@@ -4,6 +4,9 @@ import Dispatch
 /// the lesson service: checked, and never allowed to take every thread of the server it runs in.
 ///
 /// - An answer with a status outside 200–599, or no answer in time, becomes 502.
+/// - The request's end-to-end headers go on to the origin (`Accept` above all, so a scraper
+///   that asks for OpenMetrics gets it from behind the proxy too); `Host` and the hop-by-hop
+///   headers do not.
 /// - The hop-by-hop headers (`Connection`, `Keep-Alive`, `Transfer-Encoding` …) stay on the
 ///   origin's hop: the serving server frames its own response, so an origin that closes its
 ///   connections does not end the client's keep-alive or pipelined requests.
@@ -27,6 +30,20 @@ public final class HTTPProxy: Sendable {
     /// The headers that belong to one connection, not to the message.
     static let hopByHopHeaders = ["Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Upgrade", "Proxy-Connection", "TE", "Trailer"]
 
+    /// The request headers to pass on: all but `Host`, the hop-by-hop ones and those the
+    /// request's `Connection` header names; one value per name (the first), as sent.
+    static func endToEndHeaders(of request: HTTPRequest) -> [String: String] {
+        let named = (request.headers["Connection"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let dropped = Set((hopByHopHeaders + ["Host"]).map { $0.lowercased() } + named)
+        var headers: [String: String] = [:]
+        for field in request.headers where !dropped.contains(field.name.lowercased()) {
+            guard HTTPHeaders.isToken(field.name.utf8), HTTPHeaders.isFieldValue(field.value.utf8),
+                  !headers.keys.contains(where: { HTTPHeaders.sameName($0, field.name) }) else { continue }
+            headers[field.name] = field.value
+        }
+        return headers
+    }
+
     /// Forwards `request` (a GET) to the origin and returns what to answer.
     public func forward(_ request: HTTPRequest) -> HTTPResponse {
         guard slots.wait(timeout: .now()) == .success else {
@@ -36,7 +53,7 @@ public final class HTTPProxy: Sendable {
         }
         defer { slots.signal() }
         let target = origin + request.path + (request.query.isEmpty ? "" : "?" + request.query)
-        guard let response = try? HTTPClient.get(url: target, timeout: timeout) else {
+        guard let response = try? HTTPClient.get(url: target, headers: Self.endToEndHeaders(of: request), timeout: timeout) else {
             return HTTPResponse.text("the service behind this proxy did not answer\n", status: 502)
         }
         guard (200...599).contains(response.status) else {

@@ -28,10 +28,20 @@ public final class Scraper: Sendable {
     public struct Target: Sendable {
         public let job: String
         public let source: any ScrapeSource
+        /// Labels added to every series of the target beside `job` and `instance`, as a
+        /// `static_configs` entry's `labels` are in Prometheus (and with the same precedence:
+        /// an exposed label of the same name is kept as `exported_<name>`).
+        public let labels: [String: String]
 
-        public init(job: String, source: any ScrapeSource) {
+        public init(job: String, source: any ScrapeSource, labels: [String: String] = [:]) {
             self.job = job
             self.source = source
+            self.labels = labels
+        }
+
+        /// Every label the target adds to its series: `labels`, `job` and `instance`.
+        public var targetLabels: [String: String] {
+            labels.merging(["job": job, "instance": source.instance]) { $1 }
         }
     }
 
@@ -151,7 +161,7 @@ public final class Scraper: Sendable {
     @discardableResult
     public func scrape(_ target: Target) -> ScrapeReport {
         let timestamp = Int64((clock.now() * 1000).rounded())
-        let targetLabels = ["job": target.job, "instance": target.source.instance]
+        let targetLabels = target.targetLabels
         let started = ContinuousClock.now
         var scraped: [(labels: LabelSet, value: Double, exemplar: Exemplar?)] = []
         var failure: String?
