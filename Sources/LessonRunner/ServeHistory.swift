@@ -52,6 +52,7 @@ final class ServeHistory: Sendable {
     func start() throws {
         let started = try JoinableThread { [self] in
             var nextTrim = 0.0
+            var nextRelease = 0.0
             var announced = false
             let startedAt = SystemClock.monotonicSeconds()
             var recorded: [Set<LabelSet>] = Array(repeating: [], count: rules.count)
@@ -69,6 +70,12 @@ final class ServeHistory: Sendable {
                 if began >= nextTrim {
                     store.removeSamples(before: report.timestamp - Int64(retention * 1000))
                     nextTrim = began + min(30, retention / 4)
+                }
+                // What queries allocated and freed since, given back (see `releaseFreeMemory`):
+                // without it the process stays at the largest answer each handler thread built.
+                if began >= nextRelease {
+                    releaseFreeMemory()
+                    nextRelease = began + 10
                 }
                 // Sleeps in short steps, so stopping is quick.
                 while running.withLock({ $0 }), SystemClock.monotonicSeconds() < began + interval {
