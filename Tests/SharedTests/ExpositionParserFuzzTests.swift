@@ -103,6 +103,7 @@ final class ExpositionParserFuzzTests: XCTestCase {
 
     /// Parses `input`; checks the error if it fails, the result if it reads. Returns whether it read.
     private func check(_ input: [UInt8], format: ExpositionFormat, index: Int) -> Bool {
+        if index % 4 == 0 { checkStreaming(input, format: format, batchSize: 1 + index % 9, index: index) }
         let families: [ScrapedFamily]
         do {
             families = try ExpositionParser.parseFamilies(input, format: format)
@@ -128,6 +129,31 @@ final class ExpositionParserFuzzTests: XCTestCase {
             XCTFail("input \(index) in \(format): written out again, refused with \(error)\n\(Self.show(input))\n\(Self.show(rendered))")
         }
         return true
+    }
+
+    /// Read in batches of at most `batchSize`, the input gives the same samples as read whole,
+    /// or the same error.
+    private func checkStreaming(_ input: [UInt8], format: ExpositionFormat, batchSize: Int, index: Int) {
+        var streamed: [ScrapedSample] = []
+        var batches = 0
+        let whole = Result { () throws(ExpositionParseError) in try ExpositionParser.parse(input, format: format) }
+        let outcome = Result { () throws(ExpositionParseError) in
+            try ExpositionParser.forEachBatch(input, format: format, batchSize: batchSize) { batch in
+                if batch.isEmpty || batch.count > batchSize { XCTFail("input \(index): a batch of \(batch.count) for \(batchSize)") }
+                batches += 1
+                streamed += batch
+                return true
+            }
+        }
+        switch (whole, outcome) {
+        case (.success(let samples), .success):
+            if samples != streamed { XCTFail("input \(index) in \(format), batches of \(batchSize): streamed samples differ\n\(Self.show(input))") }
+            if batches != (samples.count + batchSize - 1) / batchSize { XCTFail("input \(index): \(batches) batches for \(samples.count) samples") }
+        case (.failure(let error), .failure(let streamedError)):
+            if error != streamedError { XCTFail("input \(index) in \(format): \(error) read whole, \(streamedError) streamed") }
+        default:
+            XCTFail("input \(index) in \(format): read whole \(whole), streamed \(outcome)\n\(Self.show(input))")
+        }
     }
 
     /// `"name"`, escaped as a label value is: how a name outside the legacy set is written.

@@ -79,8 +79,12 @@ extension ExpositionParser {
 
         /// The format being read, which decides the sample names each type owns.
         let format: ExpositionFormat
-        /// Every sample so far, in exposition order.
+        /// Every sample so far, in exposition order, but those `takeSamples` took.
         private(set) var samples: [ScrapedSample] = []
+        /// How many samples `takeSamples` took.
+        private var taken = 0
+        /// How many samples there have been: the position of the next one.
+        var count: Int { taken + samples.count }
         /// The finished families, in exposition order.
         private(set) var families: [Record] = []
         /// The family taking samples now, while `isOpen`; kept out of an optional so that
@@ -110,7 +114,7 @@ extension ExpositionParser {
         /// family if it is new.
         mutating func declare(_ metadata: Metadata, family nameBytes: UnsafeBufferPointer<UInt8>, line: Int) throws(ExpositionParseError) {
             if isOpen, Self.spells(open.name, nameBytes) {
-                guard samples.count == open.firstSample else {
+                guard count == open.firstSample else {
                     throw ExpositionParseError(
                         line: line, reason: "\(metadata.keyword) for \(open.name) comes after its samples; a family's metadata lines come first")
                 }
@@ -180,12 +184,20 @@ extension ExpositionParser {
         /// exemplar the line carried, if any, and `labelsDigest` the labels' `labelSetDigest`.
         mutating func append(_ sample: ScrapedSample, exemplar: Double?, labelsDigest: UInt64, line: Int) throws(ExpositionParseError) {
             if format == .openmetrics {
-                if samples.count == open.firstSample { checker.begin(family: open.name, type: open.type) }
-                try checker.check(
-                    sample, role: currentRole, exemplar: exemplar, labelsDigest: labelsDigest, line: line, index: samples.count,
-                    samples: samples)
+                if count == open.firstSample { checker.begin(family: open.name, type: open.type) }
+                try checker.check(sample, role: currentRole, exemplar: exemplar, labelsDigest: labelsDigest, line: line)
             }
             samples.append(sample)
+        }
+
+        /// The samples read since the last call, handed over: a reader that streams them keeps
+        /// only a batch in memory. The families' `samples` ranges still count them.
+        mutating func takeSamples() -> [ScrapedSample] {
+            var batch: [ScrapedSample] = []
+            batch.reserveCapacity(samples.count)
+            swap(&batch, &samples)
+            taken += batch.count
+            return batch
         }
 
         /// Closes the last family; call once, after the last line.
@@ -201,7 +213,7 @@ extension ExpositionParser {
                     line: line, reason: "metric name \(name) starts with \"__\"; such names are reserved in OpenMetrics")
             }
             try claim(name, line: line)
-            open = OpenFamily(name: name, firstSample: samples.count)
+            open = OpenFamily(name: name, firstSample: count)
             isOpen = true
             sampleNames.append(SampleName(string: name, role: .plain, claimed: true))
         }
@@ -216,11 +228,11 @@ extension ExpositionParser {
         /// Finishes the open family, if any, and retires its names.
         private mutating func closeFamily() throws(ExpositionParseError) {
             guard isOpen else { return }
-            if format == .openmetrics, samples.count > open.firstSample { try checker.finish() }
+            if format == .openmetrics, count > open.firstSample { try checker.finish() }
             let family = open
             families.append(Record(
                 name: family.name, type: family.type, help: family.help, unit: family.unit,
-                samples: family.firstSample..<samples.count))
+                samples: family.firstSample..<count))
             // Every name the family owned stays taken, used or not: a histogram's `_count` after
             // another family is a stray line of the histogram, not a metric of its own.
             for name in sampleNames where !name.claimed {

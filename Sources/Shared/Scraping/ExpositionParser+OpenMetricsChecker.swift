@@ -65,9 +65,15 @@ extension ExpositionParser {
         private var currentMetric: UInt64?
         /// The timestamp of the last sample of `currentMetric`.
         private var lastTimestamp: Double?
-        /// Every Metric of the family so far, by key: the index of a sample of it, to confirm a
-        /// repeat is one and not two label sets with the same key.
-        private var startedMetrics: [UInt64: Int] = [:]
+        /// Every Metric of the family so far, by key: the labels of its first sample and their
+        /// point label, to confirm a repeat is one and not two label sets with the same key.
+        private var startedMetrics: [UInt64: StartedMetric] = [:]
+
+        /// The first sample of a Metric, as far as telling Metrics apart needs it.
+        private struct StartedMetric {
+            let labels: [String: String]
+            let pointLabel: String?
+        }
         /// The histogram point being read, if the family is a histogram or gauge histogram.
         private var point = HistogramPoint()
         /// The digest of the family name, the point label of a stateset.
@@ -127,19 +133,16 @@ extension ExpositionParser {
             try finishPoint()
         }
 
-        /// Checks `sample`, the sample at `index` in `samples`, read on `line` with the
-        /// exemplar value `exemplar` if it had one; `labelsDigest` is the sum of its labels'
-        /// `labelDigest`s.
+        /// Checks `sample`, read on `line` with the exemplar value `exemplar` if it had one;
+        /// `labelsDigest` is the sum of its labels' `labelDigest`s.
         mutating func check(
-            _ sample: ScrapedSample, role: SampleRole, exemplar: Double?, labelsDigest: UInt64, line: Int, index: Int,
-            samples: [ScrapedSample]
+            _ sample: ScrapedSample, role: SampleRole, exemplar: Double?, labelsDigest: UInt64, line: Int
         ) throws(ExpositionParseError) {
             let special = pointLabel(for: role)
             let pointValue = special.flatMap { sample.labels[$0] }
             // The series first: a new one finishes the point before, which the value checks count from.
             if familyType != .info,
-               try checkSeries(
-                   sample, special: special, pointValue: pointValue, labelsDigest: labelsDigest, line: line, index: index, samples: samples) {
+               try checkSeries(sample, special: special, pointValue: pointValue, labelsDigest: labelsDigest, line: line) {
                 // A reserved label changes the series, so only a new series can carry one.
                 try checkReservedLabels(sample, role: role, line: line)
             }
@@ -245,8 +248,7 @@ extension ExpositionParser {
         /// Refuses a Metric that comes back after another started, and timestamps that go
         /// back or come and go within a Metric; returns whether the sample starts a Metric.
         private mutating func checkSeries(
-            _ sample: ScrapedSample, special: String?, pointValue: String?, labelsDigest: UInt64, line: Int, index: Int,
-            samples: [ScrapedSample]
+            _ sample: ScrapedSample, special: String?, pointValue: String?, labelsDigest: UInt64, line: Int
         ) throws(ExpositionParseError) -> Bool {
             // The Metric's key: the digest of its labels, which are the sample's without the point label.
             var key = labelsDigest
@@ -260,10 +262,10 @@ extension ExpositionParser {
             }
             guard key == currentMetric else {
                 // One hash of the key both records the Metric and finds an earlier one.
-                if let earlier = startedMetrics.updateValue(index, forKey: key) {
+                if let earlier = startedMetrics.updateValue(StartedMetric(labels: sample.labels, pointLabel: special), forKey: key) {
                     let metric = Self.metricLabels(sample.labels, excluding: special)
                     try require(
-                        Self.metricLabels(samples[earlier].labels, excluding: pointLabel(of: samples[earlier])) != metric, line,
+                        Self.metricLabels(earlier.labels, excluding: earlier.pointLabel) != metric, line,
                         "the series \(Self.series(familyName, metric)) comes back after another series of the family; "
                             + "a series' samples stay together")
                 }
@@ -301,11 +303,6 @@ extension ExpositionParser {
             case (.stateSet, _): familyName
             default: nil
             }
-        }
-
-        /// The point label of an earlier sample of the family, found from its name.
-        private func pointLabel(of sample: ScrapedSample) -> String? {
-            pointLabel(for: SampleRole(suffix: String(sample.name.dropFirst(familyName.count))))
         }
 
         /// The labels of a Metric: a sample's labels without its point label.

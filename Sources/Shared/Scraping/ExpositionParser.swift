@@ -62,6 +62,32 @@ public enum ExpositionParser {
         }
     }
 
+    /// Reads the exposition `bytes` in `format` as `parse` does, handing its samples to `body`
+    /// in order, in batches of about `batchSize`, instead of returning them all: a large file
+    /// is never in memory twice. `body` returns false to stop reading.
+    ///
+    /// The exposition is checked as it is read, so an error can come after some batches were
+    /// handed over: a caller that must take all or nothing keeps them aside until this returns.
+    public static func forEachBatch(
+        _ bytes: some Collection<UInt8>, format: ExpositionFormat, batchSize: Int = 4_096, _ body: ([ScrapedSample]) -> Bool
+    ) throws(ExpositionParseError) {
+        let outcome = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(ExpositionParseError) in try stream(buffer, format: format, batchSize: batchSize, body) }
+        }
+        if let outcome { return try outcome.get() }
+        try Array(bytes).withUnsafeBufferPointer { buffer throws(ExpositionParseError) in
+            try stream(buffer, format: format, batchSize: batchSize, body)
+        }
+    }
+
+    private static func stream(
+        _ buffer: UnsafeBufferPointer<UInt8>, format: ExpositionFormat, batchSize: Int, _ body: ([ScrapedSample]) -> Bool
+    ) throws(ExpositionParseError) {
+        var reader = Reader(buffer, format: format, expectedSamples: max(1, batchSize))
+        let finished = try reader.readAll(batchSize: max(1, batchSize)) { body($0.takeSamples()) }
+        if finished, !reader.grouper.samples.isEmpty { _ = body(reader.grouper.takeSamples()) }
+    }
+
     /// Reads the whole exposition from contiguous bytes, copying them first only when the
     /// collection does not store them contiguously.
     private static func read(_ bytes: some Collection<UInt8>, format: ExpositionFormat) throws(ExpositionParseError) -> FamilyGrouper {
@@ -106,19 +132,26 @@ public enum ExpositionParser {
         /// The `labelSetDigest` of the last label set read, in OpenMetrics; 0 in 0.0.4.
         var labelSetDigest: UInt64 = 0
 
-        /// A reader at the start of `bytes`.
-        init(_ bytes: UnsafeBufferPointer<UInt8>, format: ExpositionFormat) {
+        /// A reader at the start of `bytes`, with room for `expectedSamples` samples, or for
+        /// as many as the exposition can hold when not given.
+        init(_ bytes: UnsafeBufferPointer<UInt8>, format: ExpositionFormat, expectedSamples: Int? = nil) {
             self.format = format
             cursor = Cursor(bytes)
             // One sample per line at most, and a sample line takes at least four bytes (`a 1\n`),
             // so a file of empty lines does not reserve room for millions of samples.
-            let lines = cursor.countLineFeeds() + 1
-            grouper = FamilyGrouper(format: format, expectedSamples: min(lines, bytes.count / 4 + 1))
+            let room = expectedSamples ?? min(cursor.countLineFeeds() + 1, bytes.count / 4 + 1)
+            grouper = FamilyGrouper(format: format, expectedSamples: room)
         }
 
-        /// Reads every line, then closes the last family.
-        mutating func readAll() throws(ExpositionParseError) {
+        /// Reads every line, then closes the last family. Whenever `batchSize` samples are
+        /// waiting, `deliver` may take them from the grouper; when it returns false, reading
+        /// stops there and this returns false.
+        @discardableResult
+        mutating func readAll(
+            batchSize: Int = .max, _ deliver: (inout FamilyGrouper) -> Bool = { _ in true }
+        ) throws(ExpositionParseError) -> Bool {
             while true {
+                if grouper.samples.count >= batchSize, !deliver(&grouper) { return false }
                 if cursor.isAtEnd {
                     guard format == .prometheus else {
                         throw cursor.error("missing \"# EOF\": an OpenMetrics exposition ends with the line # EOF")
@@ -133,13 +166,14 @@ public enum ExpositionParser {
                 case Byte.hash:
                     if try readCommentLine() == .endOfExposition {
                         try grouper.finish()
-                        return
+                        return true
                     }
                 default:
                     try readSampleLine()
                 }
             }
             try grouper.finish()
+            return true
         }
     }
 

@@ -16,37 +16,47 @@ public enum TimestampedExposition {
     public static let latestSeconds = 9.2e12
 
     /// Loads every sample of `bytes` into `store` and returns the newest timestamp, in milliseconds.
+    ///
+    /// The file is read in batches, straight into the store: the samples are never all held
+    /// as parsed samples at once. A file refused part way leaves what came before it in the
+    /// store, so the caller gives up on the store then (`lesson query` exits).
     public static func load(_ bytes: some Collection<UInt8>, into store: SeriesStore) throws(LoadError) -> Int64 {
-        let samples: [ScrapedSample]
-        do {
-            samples = try ExpositionParser.parse(bytes, format: .openmetrics)
-        } catch {
-            throw LoadError(description: "\(error)")
-        }
         var newest = Int64.min
         var current: (name: String, labels: [String: String], set: LabelSet)?
         var batch: [StoredSample] = []
+        var refusal: LoadError?
         func flush() {
             if let current, !batch.isEmpty { store.append(current.set, samples: batch) }
             batch.removeAll(keepingCapacity: true)
         }
-        for sample in samples {
-            guard let seconds = sample.timestamp else {
-                throw LoadError(description: "sample \(sample.name) has no timestamp; every sample needs one (seconds after the value)")
+        func take(_ samples: [ScrapedSample]) -> Bool {
+            for sample in samples {
+                guard let seconds = sample.timestamp else {
+                    refusal = LoadError(description: "sample \(sample.name) has no timestamp; every sample needs one (seconds after the value)")
+                    return false
+                }
+                guard seconds.isFinite, Swift.abs(seconds) <= latestSeconds else {
+                    refusal = LoadError(description: "sample \(sample.name) has the timestamp \(seconds), out of range (at most 9.2e12 seconds)")
+                    return false
+                }
+                let milliseconds = Int64((seconds * 1000).rounded())
+                if current == nil || current!.name != sample.name || current!.labels != sample.labels {
+                    flush()
+                    var labels = sample.labels
+                    labels[LabelSet.metricNameLabel] = sample.name
+                    current = (sample.name, sample.labels, LabelSet(labels))
+                }
+                batch.append(StoredSample(timestamp: milliseconds, value: sample.value))
+                newest = max(newest, milliseconds)
             }
-            guard seconds.isFinite, Swift.abs(seconds) <= latestSeconds else {
-                throw LoadError(description: "sample \(sample.name) has the timestamp \(seconds), out of range (at most 9.2e12 seconds)")
-            }
-            let milliseconds = Int64((seconds * 1000).rounded())
-            if current == nil || current!.name != sample.name || current!.labels != sample.labels {
-                flush()
-                var labels = sample.labels
-                labels[LabelSet.metricNameLabel] = sample.name
-                current = (sample.name, sample.labels, LabelSet(labels))
-            }
-            batch.append(StoredSample(timestamp: milliseconds, value: sample.value))
-            newest = max(newest, milliseconds)
+            return true
         }
+        do {
+            try ExpositionParser.forEachBatch(bytes, format: .openmetrics) { take($0) }
+        } catch {
+            throw LoadError(description: "\(error)")
+        }
+        if let refusal { throw refusal }
         flush()
         guard newest != .min else { throw LoadError(description: "it holds no samples") }
         return newest
