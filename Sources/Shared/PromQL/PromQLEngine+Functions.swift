@@ -180,7 +180,7 @@ extension Evaluation {
             case .delta: RangeFunctions.extrapolatedRate(samples, rangeStart: range.start, rangeEnd: range.end, isCounter: false, isRate: false, semantics: semantics)
             case .irate: RangeFunctions.instantRate(samples, isRate: true)
             case .idelta: RangeFunctions.instantRate(samples, isRate: false)
-            case .deriv: samples.count < 2 ? nil : RangeFunctions.linearRegression(samples, interceptTime: samples[0].timestamp).slope
+            case .deriv: samples.count < 2 ? nil : RangeFunctions.linearRegression(samples, interceptTime: samples[samples.startIndex].timestamp).slope
             case .predictLinear:
                 samples.count < 2 ? nil : {
                     let line = RangeFunctions.linearRegression(samples, interceptTime: time)

@@ -257,7 +257,8 @@ final class Evaluation {
         let from = reference - range + (leftOpen ? 1 : 0)
         var series: [RangeSeries] = []
         for found in select(selector.matchers, from: from, through: reference) {
-            let samples = found.samples.filter { !$0.isStale }
+            // Staleness markers are no samples of a range: only a series that has one is copied.
+            let samples = found.samples.contains(where: \.isStale) ? found.samples.filter { !$0.isStale }[...] : found.samples
             try load(samples.count)
             if !samples.isEmpty { series.append(RangeSeries(labels: found.labels, samples: samples)) }
         }

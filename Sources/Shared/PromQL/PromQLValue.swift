@@ -12,13 +12,21 @@ public struct VectorElement: Sendable, Equatable {
 }
 
 /// One series of a range vector: its labels and its samples in the range.
+///
+/// The samples are a slice: a range selector hands out the part of the store's own buffer that
+/// falls in the range, so selecting every series over an hour copies no samples (only a series
+/// with staleness markers in the range gets a filtered copy of its own).
 public struct RangeSeries: Sendable, Equatable {
     public let labels: LabelSet
-    public let samples: [StoredSample]
+    public let samples: ArraySlice<StoredSample>
 
-    public init(labels: LabelSet, samples: [StoredSample]) {
+    public init(labels: LabelSet, samples: ArraySlice<StoredSample>) {
         self.labels = labels
         self.samples = samples
+    }
+
+    public init(labels: LabelSet, samples: [StoredSample]) {
+        self.init(labels: labels, samples: samples[...])
     }
 }
 

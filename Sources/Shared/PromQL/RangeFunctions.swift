@@ -12,7 +12,7 @@ enum RangeFunctions {
     /// test the 1.1 threshold first and then stop at the zero point; up to 2.51 the zero point
     /// shortened the gap before the threshold was tested.
     static func extrapolatedRate(
-        _ samples: [StoredSample], rangeStart: Int64, rangeEnd: Int64,
+        _ samples: ArraySlice<StoredSample>, rangeStart: Int64, rangeEnd: Int64,
         isCounter: Bool, isRate: Bool, semantics: PromQLSemantics
     ) -> Double? {
         guard samples.count >= 2, let first = samples.first, let last = samples.last else { return nil }
@@ -56,9 +56,9 @@ enum RangeFunctions {
     }
 
     /// `irate` and `idelta`: from the last two samples only.
-    static func instantRate(_ samples: [StoredSample], isRate: Bool) -> Double? {
+    static func instantRate(_ samples: ArraySlice<StoredSample>, isRate: Bool) -> Double? {
         guard samples.count >= 2 else { return nil }
-        let last = samples[samples.count - 1], previous = samples[samples.count - 2]
+        let last = samples[samples.endIndex - 1], previous = samples[samples.endIndex - 2]
         var result = isRate && last.value < previous.value ? last.value : last.value - previous.value
         let interval = last.timestamp - previous.timestamp
         guard interval != 0 else { return nil }
@@ -67,7 +67,7 @@ enum RangeFunctions {
     }
 
     /// How many times the value changed (NaN to NaN is no change).
-    static func changes(_ samples: [StoredSample]) -> Double {
+    static func changes(_ samples: ArraySlice<StoredSample>) -> Double {
         var count = 0.0
         for (previous, current) in zip(samples, samples.dropFirst())
         where current.value != previous.value && !(current.value.isNaN && previous.value.isNaN) {
@@ -77,15 +77,15 @@ enum RangeFunctions {
     }
 
     /// How many times the value fell: counter resets.
-    static func resets(_ samples: [StoredSample]) -> Double {
+    static func resets(_ samples: ArraySlice<StoredSample>) -> Double {
         Double(zip(samples, samples.dropFirst()).filter { $1.value < $0.value }.count)
     }
 
     /// The least-squares line through the samples: slope per second, and the value at `interceptTime`.
-    static func linearRegression(_ samples: [StoredSample], interceptTime: Int64) -> (slope: Double, intercept: Double) {
+    static func linearRegression(_ samples: ArraySlice<StoredSample>, interceptTime: Int64) -> (slope: Double, intercept: Double) {
         var n = 0.0
         var sumX = 0.0, cX = 0.0, sumY = 0.0, cY = 0.0, sumXY = 0.0, cXY = 0.0, sumX2 = 0.0, cX2 = 0.0
-        let initial = samples[0].value
+        let initial = samples[samples.startIndex].value
         var constant = true
         for (index, sample) in samples.enumerated() {
             if constant, index > 0, sample.value != initial { constant = false }
@@ -111,13 +111,14 @@ enum RangeFunctions {
     }
 
     /// Double exponential smoothing (`holt_winters` in Prometheus 2): the smoothed value at the last sample.
-    static func doubleExponentialSmoothing(_ samples: [StoredSample], smoothing: Double, trend: Double) -> Double? {
+    static func doubleExponentialSmoothing(_ samples: ArraySlice<StoredSample>, smoothing: Double, trend: Double) -> Double? {
         guard samples.count >= 2 else { return nil }
-        var s0 = 0.0, s1 = samples[0].value
-        var b = samples[1].value - samples[0].value
-        for index in 1..<samples.count {
+        let first = samples.startIndex
+        var s0 = 0.0, s1 = samples[first].value
+        var b = samples[first + 1].value - samples[first].value
+        for index in (first + 1)..<samples.endIndex {
             let x = smoothing * samples[index].value
-            if index - 1 != 0 { b = trend * (s1 - s0) + (1 - trend) * b }
+            if index - 1 != first { b = trend * (s1 - s0) + (1 - trend) * b }
             let y = (1 - smoothing) * (s1 + b)
             (s0, s1) = (s1, x + y)
         }
