@@ -58,7 +58,7 @@ final class LessonsPackageTests: XCTestCase {
     /// tests still build, every other lesson's commands work, `check 3` shows the compiler's
     /// message, and `swift test` fails lesson 3's exercise test alone, naming the file.
     func testAnExerciseThatDoesNotCompileStopsOnlyItsOwnLesson() throws {
-        if ProcessInfo.processInfo.environment["WORKBOOK_THREAD_SANITIZER"] != nil {
+        if ThreadSanitizerRun.isOn {
             throw XCTSkip("builds a copy of the workbook; the plain `swift test` run does it")
         }
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("workbook-broken-\(UUID().uuidString)")

@@ -38,7 +38,7 @@ final class CounterTests: XCTestCase {
     /// A negative increment must stop the program with a message naming the series.
     /// It runs in a child process (this test binary again, running only the probe below).
     func testNegativeIncrementStopsWithMessageNamingTheMetric() throws {
-        if ProcessInfo.processInfo.environment["WORKBOOK_THREAD_SANITIZER"] == "1" {
+        if ThreadSanitizerRun.isOn {
             throw XCTSkip("a crashing child process trips the thread sanitizer's runtime; this runs in the plain test pass")
         }
         // The probe re-runs this test executable; where the tests are a bundle loaded by the

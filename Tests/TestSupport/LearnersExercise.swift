@@ -16,7 +16,7 @@ public enum LearnersExercise {
     /// Builds `lesson`'s program and runs its checks on the exercise: passes when they pass,
     /// skips while the exercise is untouched, fails when it does not compile or a check fails.
     public static func check(_ lesson: LessonInfo, file: StaticString = #filePath, line: UInt = #line) throws {
-        if ProcessInfo.processInfo.environment["WORKBOOK_THREAD_SANITIZER"] != nil {
+        if ThreadSanitizerRun.isOn {
             throw XCTSkip("the exercises are checked by the plain `swift test` run, not the thread-sanitizer one")
         }
         let build = LessonBuild(root: root)
