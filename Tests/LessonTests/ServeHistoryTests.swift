@@ -393,9 +393,6 @@ final class ServeHistoryTests: XCTestCase {
             // page's 30 s patience; the other tests here run its threads under it.
             throw XCTSkip("the pages are drawn in the plain `swift test` run, not the thread-sanitizer one")
         }
-        let python = try RealTools.pythonWithSelenium()
-        let chromium = try RealTools.chromium()
-        let chromedriver = try RealTools.chromedriver()
         let serve = try startServeAll(["--scrape-interval", "1s"])
         let api = serve.base + "/api/v1"
 
@@ -431,11 +428,54 @@ final class ServeHistoryTests: XCTestCase {
             ["url": serve.base + "/query?expr=\(encoded)&tab=table", "kind": "query", "name": "query-table"],
         ]
         XCTAssertEqual(plan.count, 1 + 11 + 2)
+        try checkInABrowser(plan, screenshots: "serve-all")
+        XCTAssertTrue(serve.process.isRunning, "serve all kept running under the browser's queries")
+    }
+
+    /// `lesson serve 5`'s console over that lesson's history alone: the index lists lesson 5,
+    /// and its dashboard draws every panel that reads lesson 5; the panels that read another
+    /// lesson (the Histograms dashboard also shows lesson 6) say "No data", as Grafana would.
+    func testOneLessonsPageDrawsFromItsOwnHistoryInARealBrowser() throws {
+        if ThreadSanitizerRun.isOn {
+            throw XCTSkip("the pages are drawn in the plain `swift test` run, not the thread-sanitizer one")
+        }
+        let lesson = try XCTUnwrap(Workbook.lessons.first { $0.number == 5 })
+        let serve = try startServeAll(["--scrape-interval", "1s"], lesson: "5")
+        let ready = #"histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket[5s])))"#
+        let filled = waitUntil(60, every: 1) {
+            !Self.vector(try? getJSON(serve.base + "/api/v1/query?" + Self.encoded([("query", ready)])).object).isEmpty
+        }
+        XCTAssertTrue(filled, "no data yet for \(ready)\n\(serve.stderr.suffix(2_000))")
+
+        let title = try XCTUnwrap(lesson.dashboard)
+        let dashboard = try XCTUnwrap(try Self.dashboards().first { $0.title == title }, "no dashboard titled \(title)")
+        let panels = dashboard.json["panels"] as? [[String: Any]] ?? []
+        var states: [String: String] = [:]
+        for panel in panels {
+            let queries = (panel["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String }
+            if !queries.contains(where: { $0.contains(lesson.folder) }) { states[panel["title"] as? String ?? ""] = "nodata" }
+        }
+        XCTAssertFalse(states.isEmpty, "the \(title) dashboard was expected to show another lesson too")
+        XCTAssertLessThan(states.count, panels.count, "no panel of the \(title) dashboard reads lesson 5")
+        try checkInABrowser([
+            ["url": serve.base + "/", "kind": "index", "name": "index", "lessons": 1],
+            ["url": serve.base + "/lessons/\(lesson.folder)", "kind": "dashboard", "name": "lesson-\(lesson.folder)",
+             "panels": panels.count, "states": states],
+        ], screenshots: "serve-5")
+        XCTAssertTrue(serve.process.isRunning, "serve 5 kept running under the browser's queries")
+    }
+
+    /// Runs the browser check over `plan` (see check_console.py), saving a screenshot a page in
+    /// the build folder's `browser-screenshots/<screenshots>`; fails the test on any failed page.
+    private func checkInABrowser(_ plan: [[String: Any]], screenshots folder: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let python = try RealTools.pythonWithSelenium()
+        let chromium = try RealTools.chromium()
+        let chromedriver = try RealTools.chromedriver()
         let work = NSTemporaryDirectory() + "serve-console-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         try JSONSerialization.data(withJSONObject: plan, options: [.prettyPrinted]).write(to: URL(fileURLWithPath: work + "/plan.json"))
-        let screenshots = packageRoot() + "/.build/browser-screenshots/serve-all"
+        let screenshots = packageRoot() + "/.build/browser-screenshots/" + folder
         try FileManager.default.createDirectory(atPath: screenshots, withIntermediateDirectories: true)
 
         let began = Date()
@@ -445,14 +485,13 @@ final class ServeHistoryTests: XCTestCase {
             timeout: 600)
         print(result.stdout)
         print("browser check of \(plan.count) pages took \(String(format: "%.0f", Date().timeIntervalSince(began))) s; screenshots in \(screenshots)")
-        XCTAssertFalse(result.timedOut, "the browser check did not finish in 600 s")
-        XCTAssertEqual(result.status, 0, "the browser check failed:\n\(result.stdout)\n\(result.stderr.suffix(3_000))")
-        XCTAssertTrue(result.stdout.contains("\(plan.count) passed, 0 failed"), result.stdout)
+        XCTAssertFalse(result.timedOut, "the browser check did not finish in 600 s", file: file, line: line)
+        XCTAssertEqual(result.status, 0, "the browser check failed:\n\(result.stdout)\n\(result.stderr.suffix(3_000))", file: file, line: line)
+        XCTAssertTrue(result.stdout.contains("\(plan.count) passed, 0 failed"), result.stdout, file: file, line: line)
         for page in plan {
             let shot = screenshots + "/\(page["name"] as! String).png"
-            XCTAssertTrue(FileManager.default.fileExists(atPath: shot), "no screenshot \(shot)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: shot), "no screenshot \(shot)", file: file, line: line)
         }
-        XCTAssertTrue(serve.process.isRunning, "serve all kept running under the browser's queries")
     }
 
     // MARK: 4. Against the real Prometheus
