@@ -68,7 +68,9 @@ final class ServeHistory: Sendable {
                     announceBound()
                 }
                 if began >= nextTrim {
-                    store.removeSamples(before: report.timestamp - Int64(retention * 1000))
+                    let cutoff = report.timestamp - Int64(retention * 1000)
+                    store.removeSamples(before: cutoff)
+                    store.exemplars.removeExemplars(before: cutoff)
                     nextTrim = began + min(30, retention / 4)
                 }
                 // What queries allocated and freed since, given back (see `releaseFreeMemory`):

@@ -25,6 +25,54 @@ final class ExemplarStorageTests: XCTestCase {
         ])
     }
 
+    /// Against a model (every stored exemplar in order, the last `capacity` of them kept):
+    /// trimming by time keeps exactly the model's exemplars at or after the cutoff, oldest first,
+    /// and the ring goes on filling and overwriting in order after it, wrapped or not.
+    func testForgettingExemplarsBeforeACutoffKeepsTheRestInOrder() throws {
+        var random = SystemRandomNumberGenerator()
+        let series = (0..<4).map { LabelSet(name: "x_bucket", ["le": String($0)]) }
+        for trial in 0..<200 {
+            let capacity = Int.random(in: 1...12, using: &random)
+            let storage = ExemplarStorage(capacity: capacity)
+            var model: [(series: LabelSet, exemplar: StoredExemplar)] = []
+            var time: Int64 = 0
+            func fill(_ count: Int) {
+                for _ in 0..<count {
+                    time += Int64.random(in: 1...1_000, using: &random)
+                    let which = series.randomElement(using: &random)!
+                    let stored = exemplar(String(time), Double(time), at: time)
+                    XCTAssertEqual(storage.append(stored, to: which), .stored)
+                    model.append((which, stored))
+                    if model.count > capacity { model.removeFirst() }
+                }
+            }
+            func expected(from model: [(series: LabelSet, exemplar: StoredExemplar)]) -> [SeriesExemplars] {
+                Dictionary(grouping: model, by: \.series).map { SeriesExemplars(seriesLabels: $0.key, exemplars: $0.value.map(\.exemplar)) }
+                    .sorted { $0.seriesLabels < $1.seriesLabels }
+            }
+            fill(Int.random(in: 0...30, using: &random))
+            let cutoff = Int64.random(in: 0...(time + 500), using: &random)
+            let before = model.count
+            model.removeAll { $0.exemplar.timestamp < cutoff }
+            XCTAssertEqual(storage.removeExemplars(before: cutoff), before - model.count, "trial \(trial)")
+            XCTAssertEqual(storage.count, model.count, "trial \(trial)")
+            XCTAssertEqual(storage.select([], from: .min, through: .max), expected(from: model), "trial \(trial), cutoff \(cutoff)")
+            fill(Int.random(in: 0...30, using: &random))
+            XCTAssertEqual(storage.select([], from: .min, through: .max), expected(from: model), "trial \(trial), after refilling")
+        }
+    }
+
+    /// A series whose exemplars were all forgotten takes its last one again when it is served again.
+    func testASeriesWithNoExemplarLeftTakesItsRepeatAgain() throws {
+        let storage = ExemplarStorage(capacity: 10)
+        let series = LabelSet(name: "x_total")
+        XCTAssertEqual(storage.append(exemplar("1", 1, at: 5_000, stamped: false), to: series), .stored)
+        XCTAssertEqual(storage.append(exemplar("1", 1, at: 6_000, stamped: false), to: series), .duplicate)
+        XCTAssertEqual(storage.removeExemplars(before: 5_001), 1)
+        XCTAssertEqual(storage.append(exemplar("1", 1, at: 7_000, stamped: false), to: series), .stored)
+        XCTAssertEqual(storage.removeExemplars(before: 5_001), 0)
+    }
+
     func testRepeatsAreIgnoredAndOlderExemplarsRefused() throws {
         let storage = ExemplarStorage(capacity: 10)
         let series = LabelSet(name: "x_total")

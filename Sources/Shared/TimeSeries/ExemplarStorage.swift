@@ -67,6 +67,27 @@ public final class ExemplarStorage: Sendable {
         }
     }
 
+    /// Forgets every exemplar older than `cutoff` (milliseconds): what keeps a store that keeps
+    /// a window of samples (`lesson serve`'s history) from keeping exemplars for longer, up to
+    /// the capacity. The rest keep their order. Returns how many were removed.
+    @discardableResult
+    public func removeExemplars(before cutoff: Int64) -> Int {
+        state.withLock { ring in
+            guard ring.entries.contains(where: { $0.exemplar.timestamp < cutoff }) else { return 0 }
+            let count = ring.entries.count
+            var kept: [(series: LabelSet, exemplar: StoredExemplar)] = []
+            kept.reserveCapacity(count)
+            for index in 0..<count {
+                let entry = ring.entries[(ring.next + index) % count]
+                if entry.exemplar.timestamp >= cutoff { kept.append(entry) }
+            }
+            var newest: [LabelSet: (exemplar: StoredExemplar, count: Int)] = [:]
+            for entry in kept { newest[entry.series] = (entry.exemplar, (newest[entry.series]?.count ?? 0) + 1) }
+            ring = Ring(entries: kept, next: 0, newest: newest)
+            return count - kept.count
+        }
+    }
+
     /// How many exemplars are kept now.
     public var count: Int {
         state.withLock { $0.entries.count }
