@@ -370,6 +370,14 @@ final class ServeHistoryTests: XCTestCase {
         XCTAssertEqual(largest.count, 6)
         XCTAssertTrue(largest.allSatisfy { $0 <= 7 }, "some series keeps more than 7 samples: \(largest)")
         XCTAssertTrue(spans.allSatisfy { $0 <= 6.5 }, "up's samples span more than retention + the trim cadence: \(spans)")
+
+        // The exemplars (lesson 10's trace ids) are kept for the same window, not up to their buffer's size.
+        let asked = Date().timeIntervalSince1970
+        let exemplars = try getJSON(api + "/query_exemplars?" + Self.encoded([("query", #"{__name__=~".+"}"#)]))
+        let series = exemplars.object?["data"] as? [[String: Any]] ?? []
+        let times = series.flatMap { ($0["exemplars"] as? [[String: Any]] ?? []).compactMap { ($0["timestamp"] as? NSNumber)?.doubleValue } }
+        XCTAssertFalse(times.isEmpty, "no exemplars kept: \(exemplars.object ?? [:])")
+        XCTAssertGreaterThanOrEqual(times.min() ?? 0, asked - 5 - 1.25 - 1.5, "an exemplar older than the window (and the trim cadence, and a scrape's time) is kept")
     }
 
     // MARK: 3. In a real browser

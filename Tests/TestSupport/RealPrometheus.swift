@@ -55,8 +55,10 @@ public final class RealPrometheus {
         let description: String
     }
 
+    /// Stops the server and removes its folder (configuration, log, data) and the caller's.
     deinit {
         stop()
+        try? FileManager.default.removeItem(atPath: folder)
         if let alsoRemove { try? FileManager.default.removeItem(atPath: alsoRemove) }
     }
 

@@ -1,4 +1,5 @@
 import PromQL
+import TimeSeries
 
 // The few JSON shapes the endpoints write beyond PromQL's values (`PromQLValue.prometheusJSON`),
 // built from PromQL's `jsonString` and `jsonLabels` so every string is escaped one way.
@@ -22,4 +23,12 @@ func jsonObject(_ dictionary: [String: String]) -> String {
 /// (Swift's `<` compares by Unicode rules, which order some non-ASCII text differently).
 func inByteOrder(_ first: String, _ second: String) -> Bool {
     first.utf8.lexicographicallyPrecedes(second.utf8)
+}
+
+/// Whether series `first` sorts before `second` as Prometheus sorts label sets: label by label,
+/// names then values, comparing bytes.
+func inPrometheusOrder(_ first: LabelSet, _ second: LabelSet) -> Bool {
+    first.labels.lexicographicallyPrecedes(second.labels) { a, b in
+        a.name != b.name ? inByteOrder(a.name, b.name) : inByteOrder(a.value, b.value)
+    }
 }

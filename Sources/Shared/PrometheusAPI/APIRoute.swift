@@ -1,10 +1,10 @@
 /// The endpoints the API answers, read from a request's path below `/api/v1`.
 enum APIRoute: Equatable {
-    case query, queryRange, series, labels, labelValues(name: String), metadata, targets, buildInfo
+    case query, queryRange, queryExemplars, series, labels, labelValues(name: String), metadata, targets, buildInfo
 
     /// Every path answered, for the 404's hint.
     static let paths = [
-        "/api/v1/query", "/api/v1/query_range", "/api/v1/series", "/api/v1/labels", "/api/v1/label/<name>/values",
+        "/api/v1/query", "/api/v1/query_range", "/api/v1/query_exemplars", "/api/v1/series", "/api/v1/labels", "/api/v1/label/<name>/values",
         "/api/v1/metadata", "/api/v1/targets", "/api/v1/status/buildinfo",
     ]
 
@@ -13,6 +13,7 @@ enum APIRoute: Equatable {
         switch path {
         case "/query": self = .query
         case "/query_range": self = .queryRange
+        case "/query_exemplars": self = .queryExemplars
         case "/series": self = .series
         case "/labels": self = .labels
         case "/metadata": self = .metadata
@@ -29,7 +30,7 @@ enum APIRoute: Equatable {
     /// queries and selectors longer than a URL may be; `HEAD` is answered wherever `GET` is.
     var methods: [String] {
         switch self {
-        case .query, .queryRange, .series, .labels: ["GET", "HEAD", "POST"]
+        case .query, .queryRange, .queryExemplars, .series, .labels: ["GET", "HEAD", "POST"]
         case .labelValues, .metadata, .targets, .buildInfo: ["GET", "HEAD"]
         }
     }

@@ -46,12 +46,7 @@ extension PrometheusAPIEndpoint {
                 }
             }
         }
-        // Prometheus's order: label by label, names then values, comparing bytes.
-        return found.sorted { first, second in
-            first.labels.lexicographicallyPrecedes(second.labels) { a, b in
-                a.name != b.name ? inByteOrder(a.name, b.name) : inByteOrder(a.value, b.value)
-            }
-        }
+        return found.sorted(by: inPrometheusOrder)
     }
 
     /// The matchers of a series selector (`up{job="api"}`), as `match[]` takes them.

@@ -95,7 +95,9 @@ public struct PrometheusAPIEndpoint: Sendable {
         }
         do {
             let form = try parameters(of: request, body: request.body)
-            return Self.success(try answer(route, form))
+            // No data and no error: Prometheus's 204, with no body.
+            guard let data = try answer(route, form) else { return HTTPResponse(status: 204, headers: [:], body: []) }
+            return Self.success(data)
         } catch let error as APIError {
             return Self.failure(error)
         } catch {
@@ -110,11 +112,12 @@ public struct PrometheusAPIEndpoint: Sendable {
         { request in handle(request) ?? fallback(request) }
     }
 
-    /// The `data` of a successful answer to `route`.
-    private func answer(_ route: APIRoute, _ form: FormParameters) throws -> String {
+    /// The `data` of a successful answer to `route`, or nil when there is none to give.
+    private func answer(_ route: APIRoute, _ form: FormParameters) throws -> String? {
         switch route {
         case .query: try query(form)
         case .queryRange: try queryRange(form)
+        case .queryExemplars: try queryExemplars(form)
         case .series: try series(form)
         case .labels: try labelNames(form)
         case .labelValues(let name): try labelValues(name, form)

@@ -39,7 +39,9 @@ public enum TimestampedExposition {
                     refusal = LoadError(description: "sample \(sample.name) has the timestamp \(seconds), out of range (at most 9.2e12 seconds)")
                     return false
                 }
-                let milliseconds = Int64((seconds * 1000).rounded())
+                // As Prometheus's parser (and so promtool's backfill) turns seconds into
+                // milliseconds: cut toward zero, so 1.0019 is 1001.
+                let milliseconds = Int64((seconds * 1000).rounded(.towardZero))
                 if current == nil || current!.name != sample.name || current!.labels != sample.labels {
                     flush()
                     var labels = sample.labels

@@ -97,6 +97,12 @@ public final class ExemplarStorage: Sendable {
     /// `[start, end]` (milliseconds, both inclusive), oldest first, series sorted by labels.
     /// Series with no exemplar there are left out.
     public func select(_ matchers: [LabelMatcher], from start: Int64, through end: Int64) -> [SeriesExemplars] {
+        select(anyOf: [matchers], from: start, through: end)
+    }
+
+    /// The exemplars of every series whose labels satisfy all matchers of at least one of
+    /// `matcherSets` (each series once), as `select(_:from:through:)` gives them.
+    public func select(anyOf matcherSets: [[LabelMatcher]], from start: Int64, through end: Int64) -> [SeriesExemplars] {
         let (entries, next) = state.withLock { ($0.entries, $0.next) }
         var bySeries: [LabelSet: [StoredExemplar]] = [:]
         var matching: [LabelSet: Bool] = [:]
@@ -105,7 +111,7 @@ public final class ExemplarStorage: Sendable {
             let entry = entries[(next + index) % entries.count]
             guard entry.exemplar.timestamp >= start, entry.exemplar.timestamp <= end else { continue }
             let matches = matching[entry.series] ?? {
-                let result = matchers.allSatisfy { $0.matches(entry.series[$0.name]) }
+                let result = matcherSets.contains { matchers in matchers.allSatisfy { $0.matches(entry.series[$0.name]) } }
                 matching[entry.series] = result
                 return result
             }()
