@@ -458,17 +458,23 @@ final class ServeHistoryTests: XCTestCase {
         let title = try XCTUnwrap(lesson.dashboard)
         let dashboard = try XCTUnwrap(try Self.dashboards().first { $0.title == title }, "no dashboard titled \(title)")
         let panels = dashboard.json["panels"] as? [[String: Any]] ?? []
-        var states: [String: String] = [:]
+        var states: [String: String] = [:], texts: [String: String] = [:]
         for panel in panels {
             let queries = (panel["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String }
-            if !queries.contains(where: { $0.contains(lesson.folder) }) { states[panel["title"] as? String ?? ""] = "nodata" }
+            if !queries.contains(where: { $0.contains(lesson.folder) }) {
+                let title = panel["title"] as? String ?? ""
+                states[title] = "nodata"
+                // It says which lesson it reads and how to see it.
+                if queries.contains(where: { $0.contains("06-histogram-quantiles") }) { texts[title] = "swift run lesson serve 6" }
+            }
         }
         XCTAssertFalse(states.isEmpty, "the \(title) dashboard was expected to show another lesson too")
         XCTAssertLessThan(states.count, panels.count, "no panel of the \(title) dashboard reads lesson 5")
+        XCTAssertEqual(texts.count, states.count, "the other panels were expected to read lesson 6: \(states.keys.sorted())")
         try checkInABrowser([
             ["url": serve.base + "/", "kind": "index", "name": "index", "lessons": 1],
             ["url": serve.base + "/lessons/\(lesson.folder)", "kind": "dashboard", "name": "lesson-\(lesson.folder)",
-             "panels": panels.count, "states": states],
+             "panels": panels.count, "states": states, "texts": texts],
         ], screenshots: "serve-5")
         XCTAssertTrue(serve.process.isRunning, "serve 5 kept running under the browser's queries")
     }

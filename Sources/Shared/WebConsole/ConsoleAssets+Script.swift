@@ -410,7 +410,8 @@ extension ConsoleAssets {
             }
             document.getElementById("dashboard-title").textContent = dashboard.title || name;
             const variables = dashboardVariables(dashboard);
-            const views = flattenPanels(dashboard.panels || []).map((panel) => makePanelView(panel, lesson));
+            const served = (root.dataset.served || "").split(" ").filter((folder) => folder);
+            const views = flattenPanels(dashboard.panels || []).map((panel) => makePanelView(panel, lesson, served));
             for (const view of views) container.append(view.element);
 
             const picker = makeRangePicker(document.getElementById("range-picker"), dashboardRangeName(dashboard), update);
@@ -437,8 +438,24 @@ extension ConsoleAssets {
             return flat;
           }
 
+          /**
+           * The lessons (`NN-slug`) a panel's queries pick with `lesson=` or `lesson=~` that this
+           * server does not run, as numbers: `lesson serve 5` has no data for a lesson 6 panel.
+           */
+          function lessonsNotServed(panel, served) {
+            const numbers = new Set();
+            for (const target of panel.targets || []) {
+              for (const match of String(target.expr || "").matchAll(/lesson=~?"([^"]*)"/g)) {
+                for (const folder of match[1].split("|")) {
+                  if (/^[0-9]{2}-[a-z0-9-]+$/.test(folder) && !served.includes(folder)) numbers.add(Number(folder.slice(0, 2)));
+                }
+              }
+            }
+            return [...numbers].sort((a, b) => a - b);
+          }
+
           /** A panel's element on the 24-column grid, and how to fetch its data and draw it. */
-          function makePanelView(panel, lesson) {
+          function makePanelView(panel, lesson, served) {
             const grid = panel.gridPos || { x: 0, y: 0, w: 12, h: 8 };
             const type = panel.type || "unknown";
             const mine = lesson && (panel.targets || []).some((target) => String(target.expr || "").includes(lesson));
@@ -472,7 +489,16 @@ extension ConsoleAssets {
               const series = last.results.flatMap((result) => result.series || []);
               const hasPoints = series.some((item) => item.points.length > 0);
               if (!hasPoints) {
-                if (!errors.length) body.append(html("div", { class: "no-data" }, "No data"));
+                const elsewhere = served.length ? lessonsNotServed(panel, served) : [];
+                if (!errors.length && elsewhere.length) {
+                  const which = elsewhere.map((number) => `lesson ${number}`).join(" and ");
+                  const commands = elsewhere.map((number) => `swift run lesson serve ${number}`).join(", ");
+                  body.append(html("div", { class: "no-data" },
+                    html("span", {}, `No data: this panel reads ${which}, which this server does not run.`),
+                    html("span", {}, "See it with ", html("code", {}, commands), " or ", html("code", {}, "swift run lesson serve all"), ".")));
+                } else if (!errors.length) {
+                  body.append(html("div", { class: "no-data" }, "No data"));
+                }
                 setState(errors.length ? "error" : "nodata", errors.map((result) => result.error).join("\n"));
                 return;
               }

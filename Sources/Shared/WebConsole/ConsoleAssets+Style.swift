@@ -83,7 +83,7 @@ extension ConsoleAssets {
         .heatmap-legend { align-items: center; gap: 6px; }
         .heatmap-legend i.scale { width: 120px; height: 8px; margin: 0; }
 
-        .no-data, .unsupported { flex: 1; display: flex; align-items: center; justify-content: center; color: var(--muted); }
+        .no-data, .unsupported { flex: 1; display: flex; flex-direction: column; gap: 6px; align-items: center; justify-content: center; text-align: center; padding: 0 12px; color: var(--muted); }
         .error { color: var(--error); border-left: 3px solid var(--error); padding: 4px 8px; margin-bottom: 4px; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
 
         .stats, .gauges { flex: 1; display: flex; gap: 8px; min-height: 0; }

@@ -118,8 +118,10 @@ extension WebConsole {
     /// The `<main>` a dashboard is drawn into, with the time-range picker above it.
     private func dashboardMain(_ name: String, lesson: String?) -> String {
         let lessonAttribute = lesson.map { " data-lesson=\"\(escapeHTML($0))\"" } ?? ""
+        // The lessons this server runs: a panel that reads another says how to see it.
+        let served = " data-served=\"\(escapeHTML(lessons.map(\.folder).joined(separator: " ")))\""
         return """
-            <main id="console" data-view="dashboard" data-dashboard="\(name)"\(lessonAttribute) \(settingsAttributes)>
+            <main id="console" data-view="dashboard" data-dashboard="\(name)"\(lessonAttribute)\(served) \(settingsAttributes)>
             <div class="toolbar"><span id="dashboard-title" class="dashboard-title">\(name)</span><span id="range-picker"></span></div>
             <div id="panels" class="panels"></div>
             </main>

@@ -8,11 +8,12 @@ The plan is a list of pages:
 
     {"url": "http://127.0.0.1:PORT/lessons/05-histogram-buckets", "kind": "dashboard",
      "name": "lesson-05", "panels": 6, "states": {"Broken query": "error"},
+     "texts": {"Average latency (lesson 6)": "lesson serve 6"},
      "allowed_errors": ["status of 400"]}
 
 kind is "index", "dashboard" or "query". On a dashboard every panel must reach the state the
 plan gives its title ("drawn" unless told): not "No data", not an error, and a drawn chart must
-hold at least one SVG path with a non-empty d. A query page must reach the plan's "state".
+hold at least one SVG path with a non-empty d; a panel named in "texts" must show that text. A query page must reach the plan's "state".
 Any JavaScript error or severe console message fails the page, unless it contains one of
 allowed_errors. One PNG screenshot per page is saved as DIR/<name>.png.
 Prints one line per page, and exits 1 when any page failed.
@@ -90,6 +91,9 @@ def check_dashboard(driver, page, failures):
         failures.append(f"{len(panels)} panels drawn, the dashboard has {page['panels']}")
     expected_states = page.get("states", {})
     for panel in panels:
+        wanted = page.get("texts", {}).get(panel["title"])
+        if wanted is not None and wanted not in panel["text"]:
+            failures.append(f"panel {panel['title']!r} does not say {wanted!r}: {panel['text']!r}")
         expected = expected_states.get(panel["title"], "drawn")
         if panel["state"] != expected:
             failures.append(f"panel {panel['title']!r} ({panel['type']}) is {panel['state']}, expected {expected}: {panel['text']!r}")
