@@ -54,14 +54,7 @@ final class ServeAllOpenMetricsTests: XCTestCase {
         XCTAssertFalse(plain.text.contains("# {"))
 
         // A real Prometheus negotiates OpenMetrics, scrapes it, and keeps the exemplars.
-        let prometheus = try RealPrometheus(config: """
-            global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
-            scrape_configs:
-              - job_name: workbook
-                static_configs: [{targets: ['127.0.0.1:\(port)']}]
-            """, extraArguments: ["--enable-feature=exemplar-storage"])
+        let prometheus = try RealPrometheus.scraping([("workbook", port)], exemplarStorage: true)
         defer { prometheus.stop() }
         let now = Date().timeIntervalSince1970
         let query = #"http_request_duration_seconds_bucket{lesson="10-instrument-a-service"}"#

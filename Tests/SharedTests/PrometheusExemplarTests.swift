@@ -35,14 +35,7 @@ final class PrometheusExemplarTests: XCTestCase {
         }
         defer { server.stop() }
 
-        let prometheus = try RealPrometheus(config: """
-            global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
-            scrape_configs:
-              - job_name: exemplars
-                static_configs: [{targets: ['127.0.0.1:\(server.port)']}]
-            """, extraArguments: ["--enable-feature=exemplar-storage"])
+        let prometheus = try RealPrometheus.scraping([("exemplars", Int(server.port))], exemplarStorage: true)
         defer { prometheus.stop() }
 
         let start = String(format: "%.3f", now - 60), end = String(format: "%.3f", now + 600)
@@ -97,14 +90,7 @@ final class PrometheusExemplarTests: XCTestCase {
         let server = try startTestServer { MetricsEndpoint(registry: registry).makeHandler()($0) }
         defer { server.stop() }
 
-        let prometheus = try RealPrometheus(config: """
-            global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
-            scrape_configs:
-              - job_name: exemplars
-                static_configs: [{targets: ['127.0.0.1:\(server.port)']}]
-            """, extraArguments: ["--enable-feature=exemplar-storage"])
+        let prometheus = try RealPrometheus.scraping([("exemplars", Int(server.port))], exemplarStorage: true)
         defer { prometheus.stop() }
         let store = SeriesStore()
         let scraper = Scraper(store: store)

@@ -28,16 +28,7 @@ final class PrometheusScrapeTests: XCTestCase {
         let textOnly = try startTestServer(handler: served.recording("text", MetricsEndpoint(registry: registry, formats: [.prometheus])))
         defer { textOnly.stop() }
 
-        let prometheus = try RealPrometheus(config: """
-            global:
-              scrape_interval: 1s
-              scrape_timeout: 1s
-            scrape_configs:
-              - job_name: negotiating
-                static_configs: [{targets: ['127.0.0.1:\(negotiating.port)']}]
-              - job_name: text
-                static_configs: [{targets: ['127.0.0.1:\(textOnly.port)']}]
-            """)
+        let prometheus = try RealPrometheus.scraping([("negotiating", Int(negotiating.port)), ("text", Int(textOnly.port))])
         defer { prometheus.stop() }
         let api = "http://127.0.0.1:\(prometheus.port)"
         let logTail = { String(prometheus.logText.suffix(2000)) }

@@ -36,6 +36,15 @@ public final class RealPrometheus {
         try process.run()
     }
 
+    /// A Prometheus scraping each job's one target, `127.0.0.1:port`, every second (1 s timeout),
+    /// with its exemplar storage on when asked.
+    public static func scraping(_ jobs: [(name: String, port: Int)], exemplarStorage: Bool = false) throws -> RealPrometheus {
+        let configs = jobs.map { "  - job_name: \($0.name)\n    static_configs: [{targets: ['127.0.0.1:\($0.port)']}]\n" }.joined()
+        return try RealPrometheus(
+            config: "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n" + configs,
+            extraArguments: exemplarStorage ? ["--enable-feature=exemplar-storage"] : [])
+    }
+
     /// A Prometheus holding exactly the samples of `openMetrics` (an OpenMetrics text whose
     /// samples all carry timestamps): written to a file in a fresh folder, turned into blocks
     /// by `promtool tsdb create-blocks-from openmetrics`, and served with no retention limit.
