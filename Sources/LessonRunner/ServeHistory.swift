@@ -53,7 +53,7 @@ final class ServeHistory: Sendable {
         let started = try JoinableThread { [self] in
             var nextTrim = 0.0
             var nextRelease = 0.0
-            var announced = false
+            var announcedSeries = 0
             let startedAt = SystemClock.monotonicSeconds()
             var recorded: [Set<LabelSet>] = Array(repeating: [], count: rules.count)
             while running.withLock({ $0 }) {
@@ -63,9 +63,15 @@ final class ServeHistory: Sendable {
                 if readsMetadata, report.up { readMetadata() }
                 evaluateRules(at: report.timestamp, recorded: &recorded)
                 // Once the lessons have had time to start, what the window will hold.
-                if !announced, began - startedAt >= 10 {
-                    announced = true
-                    announceBound()
+                // Once the lessons have had time to start, what the window will hold; again
+                // whenever the series have grown by half since (lesson 4 adds series as new
+                // users arrive: its cardinality lesson at work), so the bound said stays true.
+                if began - startedAt >= 10 {
+                    let series = store.size.series
+                    if announcedSeries == 0 || series >= announcedSeries + announcedSeries / 2 {
+                        announceBound(series: series, again: announcedSeries > 0)
+                        announcedSeries = series
+                    }
                 }
                 if began >= nextTrim {
                     let cutoff = report.timestamp - Int64(retention * 1000)
@@ -127,19 +133,19 @@ final class ServeHistory: Sendable {
         noteFamilies(families)
     }
 
-    /// Says, ten seconds in, what the window will hold for the series seen so far:
-    /// the bound the history's memory grows to (more only if the lessons expose more series).
-    private func announceBound() {
-        let (series, samples) = bound
+    /// Says what the window will hold for `series` series: the bound the history's samples
+    /// grow to (more only if the lessons expose more series, when it is said again).
+    private func announceBound(series: Int, again: Bool) {
+        let samples = Self.samplesBound(series: series, retention: retention, interval: interval)
         let mebibytes = Double(samples * MemoryLayout<StoredSample>.stride) / 1_048_576
-        print("History: \(series) series so far; the window holds at most \(samples) samples for them (\(String(format: "%.0f", mebibytes)) MiB of samples).")
+        let which = again ? "\(series) series now, as the lessons expose more" : "\(series) series so far"
+        print("History: \(which); the window holds at most \(samples) samples for them (\(String(format: "%.0f", mebibytes)) MiB of samples).")
         fflush(nil)
     }
 
-    /// The most samples the window keeps for the series the store holds now.
-    var bound: (series: Int, samples: Int) {
-        let series = store.size.series
-        return (series, series * (Int(retention / interval) + 2))
+    /// The most samples the window keeps for `series` series.
+    static func samplesBound(series: Int, retention: Double, interval: Double) -> Int {
+        series * (Int(retention / interval) + 2)
     }
 }
 
