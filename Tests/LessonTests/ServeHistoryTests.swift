@@ -377,7 +377,9 @@ final class ServeHistoryTests: XCTestCase {
         let series = exemplars.object?["data"] as? [[String: Any]] ?? []
         let times = series.flatMap { ($0["exemplars"] as? [[String: Any]] ?? []).compactMap { ($0["timestamp"] as? NSNumber)?.doubleValue } }
         XCTAssertFalse(times.isEmpty, "no exemplars kept: \(exemplars.object ?? [:])")
-        XCTAssertGreaterThanOrEqual(times.min() ?? 0, asked - 5 - 1.25 - 1.5, "an exemplar older than the window (and the trim cadence, and a scrape's time) is kept")
+        // As for the samples: the window, the trim cadence and a slow scrape (the sanitizer's); kept
+        // for ever, lesson 10's slowest buckets' exemplars would be tens of seconds old by now.
+        XCTAssertGreaterThanOrEqual(times.min() ?? 0, asked - 5 - 3, "an exemplar older than the window (and the trim cadence, and a scrape's time) is kept")
     }
 
     // MARK: 3. In a real browser

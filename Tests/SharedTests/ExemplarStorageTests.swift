@@ -27,7 +27,8 @@ final class ExemplarStorageTests: XCTestCase {
 
     /// Against a model (every stored exemplar in order, the last `capacity` of them kept):
     /// trimming by time keeps exactly the model's exemplars at or after the cutoff, oldest first,
-    /// and the ring goes on filling and overwriting in order after it, wrapped or not.
+    /// and the ring goes on filling and overwriting in order after it, wrapped or not, refusing
+    /// what is older than the cutoff.
     func testForgettingExemplarsBeforeACutoffKeepsTheRestInOrder() throws {
         var random = SystemRandomNumberGenerator()
         let series = (0..<4).map { LabelSet(name: "x_bucket", ["le": String($0)]) }
@@ -35,12 +36,17 @@ final class ExemplarStorageTests: XCTestCase {
             let capacity = Int.random(in: 1...12, using: &random)
             let storage = ExemplarStorage(capacity: capacity)
             var model: [(series: LabelSet, exemplar: StoredExemplar)] = []
-            var time: Int64 = 0
+            var time: Int64 = 0, floor = Int64.min
             func fill(_ count: Int) {
                 for _ in 0..<count {
                     time += Int64.random(in: 1...1_000, using: &random)
                     let which = series.randomElement(using: &random)!
                     let stored = exemplar(String(time), Double(time), at: time)
+                    // Older than the last cutoff: refused, and not in the model.
+                    guard time >= floor else {
+                        XCTAssertEqual(storage.append(stored, to: which), .tooOld)
+                        continue
+                    }
                     XCTAssertEqual(storage.append(stored, to: which), .stored)
                     model.append((which, stored))
                     if model.count > capacity { model.removeFirst() }
@@ -52,6 +58,7 @@ final class ExemplarStorageTests: XCTestCase {
             }
             fill(Int.random(in: 0...30, using: &random))
             let cutoff = Int64.random(in: 0...(time + 500), using: &random)
+            floor = cutoff
             let before = model.count
             model.removeAll { $0.exemplar.timestamp < cutoff }
             XCTAssertEqual(storage.removeExemplars(before: cutoff), before - model.count, "trial \(trial)")
@@ -71,6 +78,22 @@ final class ExemplarStorageTests: XCTestCase {
         XCTAssertEqual(storage.removeExemplars(before: 5_001), 1)
         XCTAssertEqual(storage.append(exemplar("1", 1, at: 7_000, stamped: false), to: series), .stored)
         XCTAssertEqual(storage.removeExemplars(before: 5_001), 0)
+    }
+
+    /// A target serves a bucket's latest exemplar until a newer one comes, however old: once
+    /// the storage has forgotten everything before a cutoff, such an exemplar is not taken again.
+    func testAnExemplarOlderThanTheLastCutoffIsRefused() throws {
+        let storage = ExemplarStorage(capacity: 10)
+        let series = LabelSet(name: "x_bucket", ["le": "1"])
+        XCTAssertEqual(storage.append(exemplar("old", 0.5, at: 1_000), to: series), .stored)
+        XCTAssertEqual(storage.removeExemplars(before: 6_000), 1)
+        XCTAssertEqual(storage.append(exemplar("old", 0.5, at: 1_000), to: series), .tooOld)
+        XCTAssertEqual(storage.append(exemplar("older", 0.5, at: 5_999), to: series), .tooOld)
+        XCTAssertEqual(storage.append(exemplar("new", 0.5, at: 6_000), to: series), .stored)
+        // A later, smaller cutoff does not lower the floor.
+        XCTAssertEqual(storage.removeExemplars(before: 2_000), 0)
+        XCTAssertEqual(storage.append(exemplar("other", 0.5, at: 5_000), to: LabelSet(name: "y_total")), .tooOld)
+        XCTAssertEqual(storage.count, 1)
     }
 
     func testRepeatsAreIgnoredAndOlderExemplarsRefused() throws {

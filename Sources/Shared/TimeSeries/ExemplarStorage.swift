@@ -21,6 +21,8 @@ public final class ExemplarStorage: Sendable {
         /// Where the next exemplar goes once the buffer is full: the oldest entry.
         var next = 0
         var newest: [LabelSet: (exemplar: StoredExemplar, count: Int)] = [:]
+        /// The latest cutoff `removeExemplars(before:)` was given: nothing older is taken in.
+        var floor = Int64.min
     }
 
     /// What `append` did with an exemplar.
@@ -30,6 +32,8 @@ public final class ExemplarStorage: Sendable {
         case duplicate
         /// Not newer than its series' newest exemplar: refused.
         case outOfOrder
+        /// Older than what the storage keeps (see `removeExemplars(before:)`): refused.
+        case tooOld
         /// The storage keeps no exemplars (`capacity` 0).
         case disabled
     }
@@ -45,6 +49,7 @@ public final class ExemplarStorage: Sendable {
     public func append(_ exemplar: StoredExemplar, to series: LabelSet) -> Outcome {
         guard capacity > 0 else { return .disabled }
         return state.withLock { ring in
+            if exemplar.timestamp < ring.floor { return .tooOld }
             if let newest = ring.newest[series]?.exemplar {
                 if newest == exemplar { return .duplicate }
                 if exemplar.timestamp <= newest.timestamp { return .outOfOrder }
@@ -67,12 +72,16 @@ public final class ExemplarStorage: Sendable {
         }
     }
 
-    /// Forgets every exemplar older than `cutoff` (milliseconds): what keeps a store that keeps
-    /// a window of samples (`lesson serve`'s history) from keeping exemplars for longer, up to
-    /// the capacity. The rest keep their order. Returns how many were removed.
+    /// Forgets every exemplar older than `cutoff` (milliseconds), and refuses any older than it
+    /// from then on: what keeps a store that keeps a window of samples (`lesson serve`'s
+    /// history) from keeping exemplars for longer, up to the capacity. (A target serves each
+    /// bucket's latest exemplar until a newer one replaces it, however old it is; without the
+    /// refusal every trim would be followed by storing it again.) The rest keep their order.
+    /// Returns how many were removed.
     @discardableResult
     public func removeExemplars(before cutoff: Int64) -> Int {
         state.withLock { ring in
+            ring.floor = max(ring.floor, cutoff)
             guard ring.entries.contains(where: { $0.exemplar.timestamp < cutoff }) else { return 0 }
             let count = ring.entries.count
             var kept: [(series: LabelSet, exemplar: StoredExemplar)] = []
@@ -83,7 +92,7 @@ public final class ExemplarStorage: Sendable {
             }
             var newest: [LabelSet: (exemplar: StoredExemplar, count: Int)] = [:]
             for entry in kept { newest[entry.series] = (entry.exemplar, (newest[entry.series]?.count ?? 0) + 1) }
-            ring = Ring(entries: kept, next: 0, newest: newest)
+            ring = Ring(entries: kept, next: 0, newest: newest, floor: ring.floor)
             return count - kept.count
         }
     }
