@@ -62,12 +62,11 @@ final class ServeHistory: Sendable {
                 lastReport.withLock { $0 = report }
                 if readsMetadata, report.up { readMetadata() }
                 evaluateRules(at: report.timestamp, recorded: &recorded)
-                // Once the lessons have had time to start, what the window will hold.
                 // Once the lessons have had time to start, what the window will hold; again
                 // whenever the series have grown by half since (lesson 4 adds series as new
                 // users arrive: its cardinality lesson at work), so the bound said stays true.
                 if began - startedAt >= 10 {
-                    let series = store.size.series
+                    let series = store.seriesCount
                     if announcedSeries == 0 || series >= announcedSeries + announcedSeries / 2 {
                         announceBound(series: series, again: announcedSeries > 0)
                         announcedSeries = series

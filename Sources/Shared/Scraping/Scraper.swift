@@ -210,11 +210,10 @@ public final class Scraper: Sendable {
     }
 
     /// An exemplar as stored: its timestamp in milliseconds, or the scrape time when it had
-    /// none (or one beyond what milliseconds in 64 bits can hold). Seconds become milliseconds
-    /// as Prometheus's parser makes them, cut toward zero (`int64(ts * 1000)` in Go):
-    /// `12.0019` is 12001, and so is `12.002` when its product falls just short.
+    /// none (or one beyond what milliseconds in 64 bits can hold), made as Prometheus makes it
+    /// (`storedMilliseconds`).
     static func stored(_ exemplar: Exemplar, scrapedAt timestamp: Int64) -> StoredExemplar {
-        let own = exemplar.timestamp.flatMap { Int64(exactly: ($0 * 1000).rounded(.towardZero)) }
+        let own = exemplar.timestamp.flatMap(storedMilliseconds(fromSeconds:))
         return StoredExemplar(labels: LabelSet(exemplar.labels), value: exemplar.value, timestamp: own ?? timestamp, hasTimestamp: own != nil)
     }
 

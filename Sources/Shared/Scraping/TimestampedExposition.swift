@@ -35,13 +35,11 @@ public enum TimestampedExposition {
                     refusal = LoadError(description: "sample \(sample.name) has no timestamp; every sample needs one (seconds after the value)")
                     return false
                 }
-                guard seconds.isFinite, Swift.abs(seconds) <= latestSeconds else {
+                // Milliseconds as promtool's backfill makes them (`storedMilliseconds`).
+                guard seconds.isFinite, Swift.abs(seconds) <= latestSeconds, let milliseconds = storedMilliseconds(fromSeconds: seconds) else {
                     refusal = LoadError(description: "sample \(sample.name) has the timestamp \(seconds), out of range (at most 9.2e12 seconds)")
                     return false
                 }
-                // As Prometheus's parser (and so promtool's backfill) turns seconds into
-                // milliseconds: cut toward zero, so 1.0019 is 1001.
-                let milliseconds = Int64((seconds * 1000).rounded(.towardZero))
                 if current == nil || current!.name != sample.name || current!.labels != sample.labels {
                     flush()
                     var labels = sample.labels

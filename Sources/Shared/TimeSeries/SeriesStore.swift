@@ -147,6 +147,11 @@ public final class SeriesStore: Sendable {
         samples.reserveCapacity(max(needed, samples.count + max(16, samples.count / 8)))
     }
 
+    /// How many series the store holds now (without counting their samples, as `size` does).
+    public var seriesCount: Int {
+        series.withLock { $0.count }
+    }
+
     /// How many series and samples the store holds now.
     public var size: (series: Int, samples: Int) {
         series.withLock { series in (series.count, series.samples.values.reduce(0) { $0 + $1.count }) }
